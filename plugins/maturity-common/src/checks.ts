@@ -1,0 +1,46 @@
+import { MaturityArea, MaturityLevelNumber } from './levels';
+
+/**
+ * How a check counts: `required` gates its level, `supporting` adds to the
+ * score only, `informational` never affects level or score.
+ * @public
+ */
+export type MaturityCheckKind = 'required' | 'supporting' | 'informational';
+
+/**
+ * The static description of a check, as served by the rubric route and shown
+ * next to each result.
+ * @public
+ */
+export interface MaturityCheckDefinition {
+  /** Stable id `<area>.<slug>`; the level is an attribute so config can move it. */
+  id: string;
+  title: string;
+  area: MaturityArea;
+  level: Exclude<MaturityLevelNumber, 0>;
+  kind: MaturityCheckKind;
+  weight: number;
+  /** What an owner can do to make the check pass. */
+  remediation: string;
+  /** The model subsection the check comes from, for the "why" link. */
+  modelReference: string;
+}
+
+/**
+ * The checks the product ships with. The full rubric fills this list; the
+ * walking skeleton starts with team ownership.
+ * @public
+ */
+export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
+  {
+    id: 'people.team-owner',
+    title: 'Owned by a team',
+    area: 'people',
+    level: 2,
+    kind: 'required',
+    weight: 3,
+    remediation:
+      'Set spec.owner to a Group entity (group:default/<team>) that has members, so someone is accountable for the service.',
+    modelReference: 'Level 2 Operate, People: organisational change',
+  },
+];

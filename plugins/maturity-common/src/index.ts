@@ -1,0 +1,12 @@
+/**
+ * Rubric, result types, annotation names and permissions shared by the
+ * Cloud Native Maturity plugins. Isomorphic: no Node or browser APIs.
+ *
+ * @packageDocumentation
+ */
+export * from './levels';
+export * from './checks';
+export * from './results';
+export * from './annotations';
+export * from './permissions';
+export * from './scoring';

@@ -1,0 +1,67 @@
+import { MaturityLevelNumber } from './levels';
+
+/**
+ * `unknown` means the signal could not be read; it is never shown as a failure.
+ * @public
+ */
+export type CheckStatus =
+  | 'pass'
+  | 'fail'
+  | 'unknown'
+  | 'exempt'
+  | 'not-applicable';
+
+/**
+ * What decided a check: a catalog field or relation, an annotation, a file in
+ * the repository, or a pushed fact.
+ * @public
+ */
+export interface CheckEvidence {
+  type: 'catalog' | 'annotation' | 'file' | 'fact' | 'attestation';
+  /** Human-readable label, e.g. `spec.owner` or `.github/workflows/ci.yml`. */
+  label: string;
+  /** The value that was seen, when it is short. */
+  value?: string;
+  /** An entity ref, file URL or link to open. */
+  ref?: string;
+  line?: number;
+}
+
+/** @public */
+export interface CheckResult {
+  checkId: string;
+  status: CheckStatus;
+  message: string;
+  evidence: CheckEvidence[];
+}
+
+/**
+ * The latest evaluation of one entity, as served by
+ * `GET /api/maturity/entities/:kind/:namespace/:name`.
+ * @public
+ */
+export interface EntityMaturityResult {
+  entityRef: string;
+  evaluatedAt: string;
+  /** True when the latest attempt failed and this is the last good result. */
+  stale: boolean;
+  staleReason?: string;
+  level: MaturityLevelNumber;
+  counts: Record<CheckStatus, number>;
+  checks: CheckResult[];
+}
+
+/** @public */
+export function countStatuses(
+  checks: readonly CheckResult[],
+): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = {
+    pass: 0,
+    fail: 0,
+    unknown: 0,
+    exempt: 0,
+    'not-applicable': 0,
+  };
+  for (const c of checks) counts[c.status]++;
+  return counts;
+}

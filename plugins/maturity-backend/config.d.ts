@@ -1,0 +1,40 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration for the Cloud Native Maturity plugin. */
+  maturity?: {
+    /**
+     * How often the evaluation cycle runs over the catalog.
+     * Defaults to every 30 minutes, 15 minutes timeout, 15 seconds after start.
+     */
+    schedule?: {
+      /** How often to run, e.g. `{ minutes: 30 }` or a cron expression. */
+      frequency: HumanDuration | { cron: string } | string;
+      /** The longest a cycle may take before it is abandoned. */
+      timeout: HumanDuration | string;
+      /** How long after start-up the first cycle runs. */
+      initialDelay?: HumanDuration | string;
+    };
+    /** Entity kinds to evaluate. Defaults to `[Component]`. */
+    kinds?: string[];
+    /**
+     * Per-check overrides, nested by area then check: the check
+     * `people.team-owner` is `checks.people.team-owner`.
+     * An unknown check stops the backend at start.
+     */
+    checks?: {
+      [area: string]: {
+        [check: string]: {
+          /** Set to false to drop the check. */
+          enabled?: boolean;
+          /** True gates its level; false makes it supporting. */
+          required?: boolean;
+          /** Move the check to another level, 1 to 5. */
+          level?: number;
+          /** Weight in the score, 0 or more. */
+          weight?: number;
+        };
+      };
+    };
+  };
+}

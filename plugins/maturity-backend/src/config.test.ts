@@ -1,0 +1,88 @@
+import { ConfigReader } from '@backstage/config';
+import { builtinChecks } from './checks';
+import { applyCheckOverrides, readMaturityConfig } from './config';
+
+const read = (maturity: unknown) =>
+  readMaturityConfig(new ConfigReader({ maturity } as any));
+
+describe('readMaturityConfig', () => {
+  it('has defaults: every 30 minutes, Components', () => {
+    const config = readMaturityConfig(new ConfigReader({}));
+    expect(config.schedule.frequency).toEqual({ minutes: 30 });
+    expect(config.kinds).toEqual(['Component']);
+    expect(config.checks).toEqual({});
+  });
+
+  it('reads schedule, kinds and check overrides', () => {
+    const config = read({
+      schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
+      kinds: ['Component', 'System'],
+      checks: {
+        people: { 'team-owner': { level: 1, weight: 5, required: false } },
+      },
+    });
+    expect(config.schedule.frequency).toEqual({ minutes: 5 });
+    expect(config.kinds).toEqual(['Component', 'System']);
+    expect(config.checks['people.team-owner']).toEqual({
+      enabled: undefined,
+      required: false,
+      level: 1,
+      weight: 5,
+    });
+  });
+
+  it.each([
+    [{ kinds: 'Component' }, 'maturity.kinds'],
+    [{ kinds: [] }, 'maturity.kinds'],
+    [
+      { checks: { people: { 'team-owner': { level: 7 } } } },
+      'maturity.checks.people.team-owner.level',
+    ],
+    [
+      { checks: { people: { 'team-owner': { level: 'two' } } } },
+      'maturity.checks.people.team-owner.level',
+    ],
+    [
+      { checks: { people: { 'team-owner': { weight: -1 } } } },
+      'maturity.checks.people.team-owner.weight',
+    ],
+    [
+      { checks: { people: { 'team-owner': { enabeld: false } } } },
+      'maturity.checks.people.team-owner.enabeld',
+    ],
+    [
+      { schedule: { frequency: 'soon', timeout: { minutes: 1 } } },
+      'maturity.schedule',
+    ],
+    [{ checks: { people: 'all' } }, 'maturity.checks.people'],
+  ])('rejects %j with a message naming the key', (maturity, key) => {
+    expect(() => read(maturity)).toThrow(key);
+  });
+});
+
+describe('applyCheckOverrides', () => {
+  it('moves, reweighs, demotes and disables checks', () => {
+    const [check] = applyCheckOverrides(builtinChecks, {
+      'people.team-owner': { level: 1, weight: 9, required: false },
+    });
+    expect(check).toMatchObject({
+      id: 'people.team-owner',
+      level: 1,
+      weight: 9,
+      kind: 'supporting',
+    });
+    expect(
+      applyCheckOverrides(builtinChecks, {
+        'people.team-owner': { enabled: false },
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects an unknown check id, naming it and the known ids', () => {
+    expect(() =>
+      applyCheckOverrides(builtinChecks, { 'people.team-ownr': { weight: 1 } }),
+    ).toThrow(
+      "Invalid config at 'maturity.checks.people.team-ownr': unknown check id; known ids are people.team-owner",
+    );
+  });
+});

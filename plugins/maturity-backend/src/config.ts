@@ -1,0 +1,135 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { MaturityCheckKind } from '@cnmaturity/plugin-maturity-common';
+import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
+
+/** Per-check overrides from `maturity.checks.<id>`. */
+export interface CheckOverride {
+  enabled?: boolean;
+  required?: boolean;
+  level?: 1 | 2 | 3 | 4 | 5;
+  weight?: number;
+}
+
+export interface MaturityConfig {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  kinds: string[];
+  checks: Record<string, CheckOverride>;
+}
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 15 },
+};
+
+function configError(key: string, problem: string): Error {
+  return new Error(`Invalid config at 'maturity.${key}': ${problem}`);
+}
+
+/**
+ * Reads and validates the `maturity` config section. Every problem throws at
+ * start with the key in the message: a typo must not silently drop a check.
+ */
+export function readMaturityConfig(config: Config): MaturityConfig {
+  const root = config.getOptionalConfig('maturity');
+  let schedule = DEFAULT_SCHEDULE;
+  if (root?.has('schedule')) {
+    try {
+      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        root.getConfig('schedule'),
+      );
+    } catch (e) {
+      throw configError('schedule', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const kinds = root?.getOptionalStringArray('kinds') ?? ['Component'];
+  if (kinds.length === 0)
+    throw configError('kinds', 'must list at least one kind');
+
+  // Check ids contain a dot (`people.team-owner`), and config keys cannot,
+  // so overrides nest by area: `maturity.checks.people.team-owner.weight`.
+  const checks: Record<string, CheckOverride> = {};
+  const checksConfig = root?.getOptionalConfig('checks');
+  for (const area of checksConfig?.keys() ?? []) {
+    const areaConfig = checksConfig!.getConfig(area);
+    for (const slug of areaConfig.keys()) {
+      const id = `${area}.${slug}`;
+      checks[id] = readOverride(id, areaConfig.getConfig(slug));
+    }
+  }
+  return { schedule, kinds, checks };
+}
+
+function readOverride(id: string, c: Config): CheckOverride {
+  for (const key of c.keys()) {
+    if (!['enabled', 'required', 'level', 'weight'].includes(key)) {
+      throw configError(
+        `checks.${id}.${key}`,
+        'unknown option (expected enabled, required, level or weight)',
+      );
+    }
+  }
+  const level = c.getOptionalNumber('level');
+  if (level !== undefined && ![1, 2, 3, 4, 5].includes(level)) {
+    throw configError(`checks.${id}.level`, `must be 1 to 5, got ${level}`);
+  }
+  const weight = c.getOptionalNumber('weight');
+  if (weight !== undefined && !(weight >= 0)) {
+    throw configError(
+      `checks.${id}.weight`,
+      `must be 0 or more, got ${weight}`,
+    );
+  }
+  return {
+    enabled: c.getOptionalBoolean('enabled'),
+    required: c.getOptionalBoolean('required'),
+    level: level as CheckOverride['level'],
+    weight,
+  };
+}
+
+/** `required: true` gates the level; `required: false` demotes to supporting. */
+function overrideKind(
+  kind: MaturityCheckKind,
+  required: boolean | undefined,
+): MaturityCheckKind {
+  if (required === undefined) return kind;
+  if (required) return 'required';
+  return kind === 'required' ? 'supporting' : kind;
+}
+
+/**
+ * Applies the per-check overrides. Runs once all modules have added their
+ * checks, so an id no module provides is reported as unknown.
+ */
+export function applyCheckOverrides(
+  checks: readonly MaturityCheck[],
+  overrides: Record<string, CheckOverride>,
+): MaturityCheck[] {
+  const known = new Set(checks.map(c => c.id));
+  for (const id of Object.keys(overrides)) {
+    if (!known.has(id)) {
+      throw configError(
+        `checks.${id}`,
+        `unknown check id; known ids are ${[...known].sort().join(', ')}`,
+      );
+    }
+  }
+  return checks
+    .filter(c => overrides[c.id]?.enabled !== false)
+    .map(c => {
+      const o = overrides[c.id];
+      if (!o) return c;
+      return {
+        ...c,
+        kind: overrideKind(c.kind, o.required),
+        level: o.level ?? c.level,
+        weight: o.weight ?? c.weight,
+      };
+    });
+}

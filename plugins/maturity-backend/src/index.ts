@@ -1,0 +1,6 @@
+/**
+ * The Cloud Native Maturity backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { maturityPlugin as default } from './plugin';

@@ -1,0 +1,86 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import { maturityPlugin } from './plugin';
+import { component, group } from './__testUtils__/entities';
+
+const entities = [
+  component('checkout-service', { owner: 'payments-team' }),
+  component('legacy-billing', { owner: 'legacy-ops' }),
+  component('broken', { owner: ['not', 'a', 'string'] }),
+  group('payments-team', ['ada', 'linus']),
+  group('legacy-ops', []),
+];
+
+function features(maturity: JsonObject = {}) {
+  return [
+    maturityPlugin,
+    mockServices.rootConfig.factory({ data: { maturity } }),
+    catalogServiceMock.factory({ entities }),
+    mockServices.scheduler.factory({
+      includeInitialDelayedTasksOnStartup: true,
+    }),
+  ];
+}
+
+async function waitForResult(server: any, name: string) {
+  for (let i = 0; i < 100; i++) {
+    const res = await request(server)
+      .get(`/api/maturity/entities/component/default/${name}`)
+      .set('Authorization', mockCredentials.user.header());
+    if (res.status === 200) return res.body;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`no result for ${name}`);
+}
+
+describe('maturity backend plugin', () => {
+  it('evaluates every Component on its schedule and serves the results', async () => {
+    const { server } = await startTestBackend({ features: features() });
+
+    const checkout = await waitForResult(server, 'checkout-service');
+    expect(checkout.checks).toEqual([
+      expect.objectContaining({ checkId: 'people.team-owner', status: 'pass' }),
+    ]);
+
+    const legacy = await waitForResult(server, 'legacy-billing');
+    expect(legacy.checks[0]).toMatchObject({
+      status: 'fail',
+      message: 'The owning group group:default/legacy-ops has no members.',
+    });
+
+    // A malformed owner is a failed check with a reason, not a crash.
+    const broken = await waitForResult(server, 'broken');
+    expect(broken.checks[0]).toMatchObject({
+      status: 'fail',
+      message: 'No owning team: spec.owner is not a string (object).',
+    });
+
+    // Groups are not a configured kind, so they get no result.
+    const res = await request(server)
+      .get('/api/maturity/entities/group/default/payments-team')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(404);
+  });
+
+  it('refuses to start on an unknown check id, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        features: features({
+          checks: { people: { 'team-ownr': { weight: 2 } } },
+        }),
+      }),
+    ).rejects.toThrow("Invalid config at 'maturity.checks.people.team-ownr'");
+  });
+
+  it('refuses to start on a wrongly typed option, naming the key', async () => {
+    await expect(
+      startTestBackend({ features: features({ kinds: 'Component' }) }),
+    ).rejects.toThrow('maturity.kinds');
+  });
+});

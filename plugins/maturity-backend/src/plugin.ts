@@ -1,0 +1,82 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  MaturityCheck,
+  maturityChecksExtensionPoint,
+} from '@cnmaturity/plugin-maturity-node';
+import { builtinChecks } from './checks';
+import { applyCheckOverrides, readMaturityConfig } from './config';
+import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
+import { MaturityEvaluator } from './engine/MaturityEvaluator';
+import { createRouter } from './service/router';
+
+/**
+ * The Cloud Native Maturity backend plugin: evaluates catalog entities on a
+ * schedule and serves the results at /api/maturity.
+ * @public
+ */
+export const maturityPlugin = createBackendPlugin({
+  pluginId: 'maturity',
+  register(env) {
+    const addedChecks: MaturityCheck[] = [];
+    env.registerExtensionPoint(maturityChecksExtensionPoint, {
+      addChecks(...checks) {
+        addedChecks.push(...checks);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        catalog,
+      }) {
+        const maturityConfig = readMaturityConfig(config);
+        const checks = applyCheckOverrides(
+          [...builtinChecks, ...addedChecks],
+          maturityConfig.checks,
+        );
+        const store = await DatabaseMaturityStore.create({ database });
+        const evaluator = new MaturityEvaluator({
+          catalog,
+          auth,
+          store,
+          logger,
+          checks: () => checks,
+          kinds: maturityConfig.kinds,
+        });
+
+        await scheduler.scheduleTask({
+          id: 'maturity-evaluate',
+          scope: 'global',
+          ...maturityConfig.schedule,
+          fn: async () => {
+            await evaluator.evaluateAll();
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({ httpAuth, catalog, store, checks }),
+        );
+      },
+    });
+  },
+});

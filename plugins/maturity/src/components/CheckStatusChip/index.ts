@@ -1,0 +1,1 @@
+export { CheckStatusChip } from './CheckStatusChip';

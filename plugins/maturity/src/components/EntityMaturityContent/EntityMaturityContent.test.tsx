@@ -1,0 +1,160 @@
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  BUILTIN_CHECKS,
+  EntityMaturityResult,
+} from '@cnmaturity/plugin-maturity-common';
+import { screen } from '@testing-library/react';
+import { MaturityApi, maturityApiRef } from '../../api';
+import { EntityMaturityContent } from './EntityMaturityContent';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout-service', namespace: 'default' },
+  spec: { owner: 'payments-team' },
+};
+
+const result = (
+  overrides: Partial<EntityMaturityResult> = {},
+): EntityMaturityResult => ({
+  entityRef: 'component:default/checkout-service',
+  evaluatedAt: '2026-11-25T10:00:00.000Z',
+  stale: false,
+  level: 0,
+  counts: { pass: 1, fail: 0, unknown: 0, exempt: 0, 'not-applicable': 0 },
+  checks: [
+    {
+      checkId: 'people.team-owner',
+      status: 'pass',
+      message: 'Owned by group:default/payments-team, a group with 2 members.',
+      evidence: [
+        {
+          type: 'catalog',
+          label: 'spec.owner',
+          value: 'group:default/payments-team',
+        },
+      ],
+    },
+  ],
+  ...overrides,
+});
+
+function render(api: Partial<MaturityApi>) {
+  const full: MaturityApi = {
+    getEntityResult: async () => result(),
+    getRubric: async () => ({ checks: [...BUILTIN_CHECKS] }),
+    ...api,
+  };
+  return renderInTestApp(
+    <TestApiProvider apis={[[maturityApiRef, full]]}>
+      <EntityProvider entity={entity}>
+        <EntityMaturityContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityMaturityContent', () => {
+  it('shows each check with its title, status, area, level, message and evidence', async () => {
+    const getEntityResult = jest.fn(async () => result());
+    await render({ getEntityResult });
+    expect(getEntityResult).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'checkout-service',
+    });
+    expect(await screen.findByText('Maturity checks')).toBeInTheDocument();
+    expect(screen.getByText('Owned by a team')).toBeInTheDocument();
+    expect(screen.getByText('Pass')).toBeInTheDocument();
+    expect(screen.getByText('People')).toBeInTheDocument();
+    expect(screen.getByText('2 Operate')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Owned by group:default/payments-team, a group with 2 members.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/1 passed, 0 failed, 0 unknown/),
+    ).toBeInTheDocument();
+    // A passing check does not nag with a fix.
+    expect(screen.queryByText(/To fix:/)).not.toBeInTheDocument();
+  });
+
+  it('tells the owner how to fix a failing check', async () => {
+    await render({
+      getEntityResult: async () =>
+        result({
+          counts: {
+            pass: 0,
+            fail: 1,
+            unknown: 0,
+            exempt: 0,
+            'not-applicable': 0,
+          },
+          checks: [
+            {
+              checkId: 'people.team-owner',
+              status: 'fail',
+              message:
+                'The owning group group:default/legacy-ops has no members.',
+              evidence: [],
+            },
+          ],
+        }),
+    });
+    expect(await screen.findByText('Fail')).toBeInTheDocument();
+    expect(
+      screen.getByText(/To fix: Set spec.owner to a Group entity/),
+    ).toBeInTheDocument();
+  });
+
+  it('says "Unknown", not "Fail", when a signal could not be read', async () => {
+    await render({
+      getEntityResult: async () =>
+        result({
+          checks: [
+            {
+              checkId: 'people.team-owner',
+              status: 'unknown',
+              message: 'Catalog unavailable',
+              evidence: [],
+            },
+          ],
+        }),
+    });
+    expect(await screen.findByText('Unknown')).toBeInTheDocument();
+    expect(screen.queryByText('Fail')).not.toBeInTheDocument();
+  });
+
+  it('says when the shown result is stale, with the reason', async () => {
+    await render({
+      getEntityResult: async () =>
+        result({ stale: true, staleReason: 'GitHub answered 429' }),
+    });
+    expect(
+      await screen.findByText(
+        /the latest evaluation failed: GitHub answered 429/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('explains an entity that has not been evaluated yet', async () => {
+    await render({ getEntityResult: async () => undefined });
+    expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
+  });
+
+  it('shows the backend error instead of a blank tab', async () => {
+    await render({
+      getEntityResult: async () => {
+        throw new Error('maturity backend is down');
+      },
+    });
+    expect(
+      await screen.findByText('Error: maturity backend is down', {
+        selector: 'h6',
+      }),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,4 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+
+// `repo start` hands --config to each package; absolute paths keep them valid.
+const config = (file: string) => `--config ${path.resolve(__dirname, file)}`;
 
 /**
  * End-to-end tests drive Debian's Chromium (Playwright cannot download its
@@ -14,8 +18,9 @@ export default defineConfig({
   workers: 1,
   webServer: [
     {
-      command:
-        'yarn backstage-cli repo start --config app-config.yaml --config app-config.e2e.yaml',
+      command: `yarn backstage-cli repo start ${config(
+        'app-config.yaml',
+      )} ${config('app-config.e2e.yaml')}`,
       url: 'http://localhost:3000',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

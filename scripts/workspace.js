@@ -325,8 +325,18 @@ async function test(env) {
     `playwright: ${pw.passed} passed, ${pw.failed} failed, ${pw.skipped} skipped`,
   );
   console.log(`total time ${seconds(started)}`);
+  // A stage that failed without failing a test (type errors, lint, a server
+  // that did not start) still counts once, so the closing line never says 0.
+  const uncounted = stages.filter(
+    s =>
+      !s.ok &&
+      !(s.name.startsWith('unit') && jest?.numFailedTests) &&
+      !(s.name.startsWith('end-to-end') && pw.failed),
+  ).length;
   const ok = stages.every(s => s.ok) && failed === 0 && passed > 0;
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  console.log(
+    `${passed} passed, ${failed + uncounted} failed, ${skipped} skipped`,
+  );
   process.exit(ok ? 0 : 1);
 }
 

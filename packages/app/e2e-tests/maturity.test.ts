@@ -1,10 +1,24 @@
 import { expect, Page, test } from '@playwright/test';
 
+const BACKEND = 'http://localhost:7007';
+
+/** The dev server answers before the backend does; sign-in needs both. */
+async function waitForBackend(page: Page) {
+  await expect(async () => {
+    const res = await page.request.get(
+      `${BACKEND}/.backstage/health/v1/readiness`,
+    );
+    expect(res.status()).toBe(200);
+  }).toPass({ timeout: 120_000, intervals: [1_000] });
+}
+
 async function signIn(page: Page) {
+  await waitForBackend(page);
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible({ timeout: 120_000 });
   await enter.click();
+  await expect(enter).toBeHidden();
 }
 
 /**

@@ -1,12 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import {
-  BUILTIN_CHECKS,
-  EntityMaturityResult,
-} from '@cnmaturity/plugin-maturity-common';
 import { screen } from '@testing-library/react';
 import { MaturityApi, maturityApiRef } from '../../api';
+import { fakeMaturityApi, ownedResult } from '../../__testUtils__/fixtures';
 import { EntityMaturityContent } from './EntityMaturityContent';
 
 const entity: Entity = {
@@ -16,39 +13,9 @@ const entity: Entity = {
   spec: { owner: 'payments-team' },
 };
 
-const result = (
-  overrides: Partial<EntityMaturityResult> = {},
-): EntityMaturityResult => ({
-  entityRef: 'component:default/checkout-service',
-  evaluatedAt: '2026-11-25T10:00:00.000Z',
-  stale: false,
-  level: 0,
-  counts: { pass: 1, fail: 0, unknown: 0, exempt: 0, 'not-applicable': 0 },
-  checks: [
-    {
-      checkId: 'people.team-owner',
-      status: 'pass',
-      message: 'Owned by group:default/payments-team, a group with 2 members.',
-      evidence: [
-        {
-          type: 'catalog',
-          label: 'spec.owner',
-          value: 'group:default/payments-team',
-        },
-      ],
-    },
-  ],
-  ...overrides,
-});
-
 function render(api: Partial<MaturityApi>) {
-  const full: MaturityApi = {
-    getEntityResult: async () => result(),
-    getRubric: async () => ({ checks: [...BUILTIN_CHECKS] }),
-    ...api,
-  };
   return renderInTestApp(
-    <TestApiProvider apis={[[maturityApiRef, full]]}>
+    <TestApiProvider apis={[[maturityApiRef, fakeMaturityApi(api)]]}>
       <EntityProvider entity={entity}>
         <EntityMaturityContent />
       </EntityProvider>
@@ -58,7 +25,7 @@ function render(api: Partial<MaturityApi>) {
 
 describe('EntityMaturityContent', () => {
   it('shows each check with its title, status, area, level, message and evidence', async () => {
-    const getEntityResult = jest.fn(async () => result());
+    const getEntityResult = jest.fn(async () => ownedResult());
     await render({ getEntityResult });
     expect(getEntityResult).toHaveBeenCalledWith({
       kind: 'Component',
@@ -85,7 +52,7 @@ describe('EntityMaturityContent', () => {
   it('tells the owner how to fix a failing check', async () => {
     await render({
       getEntityResult: async () =>
-        result({
+        ownedResult({
           counts: {
             pass: 0,
             fail: 1,
@@ -113,7 +80,7 @@ describe('EntityMaturityContent', () => {
   it('says "Unknown", not "Fail", when a signal could not be read', async () => {
     await render({
       getEntityResult: async () =>
-        result({
+        ownedResult({
           checks: [
             {
               checkId: 'people.team-owner',
@@ -131,7 +98,7 @@ describe('EntityMaturityContent', () => {
   it('says when the shown result is stale, with the reason', async () => {
     await render({
       getEntityResult: async () =>
-        result({ stale: true, staleReason: 'GitHub answered 429' }),
+        ownedResult({ stale: true, staleReason: 'GitHub answered 429' }),
     });
     expect(
       await screen.findByText(

@@ -1,0 +1,44 @@
+import {
+  BUILTIN_CHECKS,
+  EntityMaturityResult,
+} from '@cnmaturity/plugin-maturity-common';
+import { MaturityApi } from '../api';
+
+/** checkout-service as the backend reports it: owned by a team with members. */
+export function ownedResult(
+  overrides: Partial<EntityMaturityResult> = {},
+): EntityMaturityResult {
+  return {
+    entityRef: 'component:default/checkout-service',
+    evaluatedAt: '2026-11-25T10:00:00.000Z',
+    stale: false,
+    level: 0,
+    counts: { pass: 1, fail: 0, unknown: 0, exempt: 0, 'not-applicable': 0 },
+    checks: [
+      {
+        checkId: 'people.team-owner',
+        status: 'pass',
+        message:
+          'Owned by group:default/payments-team, a group with 2 members.',
+        evidence: [
+          {
+            type: 'catalog',
+            label: 'spec.owner',
+            value: 'group:default/payments-team',
+          },
+        ],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function fakeMaturityApi(
+  overrides: Partial<MaturityApi> = {},
+): MaturityApi {
+  return {
+    getEntityResult: async () => ownedResult(),
+    getRubric: async () => ({ checks: [...BUILTIN_CHECKS] }),
+    ...overrides,
+  };
+}

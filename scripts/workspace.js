@@ -278,6 +278,16 @@ async function test(env) {
 
   stage('type check', 'yarn', ['tsc']);
   stage('lint', 'yarn', ['backstage-cli', 'repo', 'lint']);
+  // Publishable packages must build as released (uses tsc's dist-types).
+  stage('build plugin packages', 'yarn', [
+    'workspaces',
+    'foreach',
+    '-A',
+    '--include',
+    '@cnmaturity/*',
+    'run',
+    'build',
+  ]);
   const jestJson = path.join(results, 'jest.json');
   stage('unit, database and API tests', 'yarn', [
     'backstage-cli',

@@ -121,7 +121,9 @@ function workspaceEnv(node) {
 /** Everything that decides what `yarn install` produces. */
 function installInputs(node) {
   const hash = crypto.createHash('sha256');
-  hash.update(node.bin === process.execPath ? process.version : NODE_VERSION);
+  hash.update(
+    node.bin === process.execPath ? process.version : `v${NODE_VERSION}`,
+  );
   const files = ['package.json', 'yarn.lock', '.yarnrc.yml'];
   for (const group of ['packages', 'plugins']) {
     const dir = path.join(ROOT, group);

@@ -24,6 +24,17 @@ export interface MaturityCheckDefinition {
   remediation: string;
   /** The model subsection the check comes from, for the "why" link. */
   modelReference: string;
+  /** The pass rule in one sentence, for the rubric page. */
+  rule?: string;
+  /** What the check reads; `attestation` checks pass only by an owner's attestation. */
+  signal?: 'catalog' | 'repository' | 'attestation' | 'fact';
+  /**
+   * The entity `spec.type`s the check applies to, e.g. `['service', 'website']`;
+   * any other type reads `not-applicable`. Absent: applies to every type.
+   */
+  appliesTo?: string[];
+  /** An owner may attest the check (annotation `cloud-native-maturity/attest.<id>`). */
+  attestable?: boolean;
 }
 
 /**

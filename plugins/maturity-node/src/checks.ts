@@ -4,6 +4,29 @@ import {
   CheckStatus,
   MaturityCheckDefinition,
 } from '@cnmaturity/plugin-maturity-common';
+import { RepoExtraction } from './repository';
+
+/**
+ * The repository as the checks see it. `unavailable` covers both "no source
+ * location" and "the read failed"; checks that need the repository then say
+ * `unknown`, never `fail`.
+ * @public
+ */
+export type RepositorySignal =
+  | { status: 'ok'; url: string; extraction: RepoExtraction }
+  | { status: 'unavailable'; reason: string; url?: string };
+
+/**
+ * Tool lists from config (`maturity.tools`), for checks that judge which
+ * tools are used.
+ * @public
+ */
+export interface MaturityToolPolicy {
+  /** CI/CD and deploy tools the organisation has standardised on. */
+  allowed: string[];
+  /** Tools being retired. */
+  denied: string[];
+}
 
 /**
  * Everything a check may read about one entity. Collectors fill it; checks
@@ -13,11 +36,15 @@ import {
 export interface MaturitySignals {
   entity: Entity;
   /**
-   * Entities the checks follow relations to (owner group, system, APIs,
-   * resources), keyed by full entity ref. A ref that is absent could not be
-   * resolved in the catalog.
+   * Entities the checks follow relations to (owner group, system, domain,
+   * APIs, resources), keyed by full lower-case entity ref. A ref that is
+   * absent could not be resolved in the catalog.
    */
   related: ReadonlyMap<string, Entity>;
+  repository: RepositorySignal;
+  tools: MaturityToolPolicy;
+  /** Evaluation time, so checks with dates are deterministic in tests. */
+  now: Date;
 }
 
 /** @public */

@@ -6,3 +6,4 @@
  */
 export * from './checks';
 export * from './extensions';
+export * from './repository';

@@ -1,19 +1,18 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { component, group } from '../__testUtils__/entities';
+import { signalsFor } from '../__testUtils__/signals';
 import { evaluateTeamOwner } from './people';
 
 const teamWithMembers = group('payments-team', ['ada', 'linus']);
 const emptyTeam = group('legacy-ops', []);
-const related = new Map(
-  [teamWithMembers, emptyTeam].map(e => [stringifyEntityRef(e), e]),
-);
+const related = [teamWithMembers, emptyTeam];
 
 describe('people.team-owner', () => {
   it('passes when the owner is a group with members, naming the group and count', () => {
-    const outcome = evaluateTeamOwner({
-      entity: component('checkout', { owner: 'payments-team' }),
-      related,
-    });
+    const outcome = evaluateTeamOwner(
+      signalsFor(component('checkout', { owner: 'payments-team' }), {
+        related,
+      }),
+    );
     expect(outcome.status).toBe('pass');
     expect(outcome.message).toBe(
       'Owned by group:default/payments-team, a group with 2 members.',
@@ -28,10 +27,12 @@ describe('people.team-owner', () => {
 
   it('accepts a full group ref', () => {
     expect(
-      evaluateTeamOwner({
-        entity: component('checkout', { owner: 'group:default/payments-team' }),
-        related,
-      }).status,
+      evaluateTeamOwner(
+        signalsFor(
+          component('checkout', { owner: 'group:default/payments-team' }),
+          { related },
+        ),
+      ).status,
     ).toBe('pass');
   });
 
@@ -45,23 +46,20 @@ describe('people.team-owner', () => {
     [{ owner: 'ghost-team' }, 'does not exist in the catalog'],
     [{ owner: 'legacy-ops' }, 'has no members'],
   ])('fails with a reason for owner %j, never throws', (spec, reason) => {
-    const outcome = evaluateTeamOwner({
-      entity: component('svc', spec),
-      related,
-    });
+    const outcome = evaluateTeamOwner(
+      signalsFor(component('svc', spec), { related }),
+    );
     expect(outcome.status).toBe('fail');
     expect(outcome.message).toContain(reason);
   });
 
   it('resolves a bare owner in the entity namespace', () => {
-    const outcome = evaluateTeamOwner({
-      entity: component(
-        'svc',
-        { owner: 'payments-team' },
-        { namespace: 'other' },
+    const outcome = evaluateTeamOwner(
+      signalsFor(
+        component('svc', { owner: 'payments-team' }, { namespace: 'other' }),
+        { related },
       ),
-      related,
-    });
+    );
     expect(outcome.status).toBe('fail');
     expect(outcome.message).toContain('group:other/payments-team');
   });

@@ -36,7 +36,8 @@ export function resolveOwnerRef(
       defaultKind: 'Group',
       defaultNamespace: entity.metadata.namespace ?? 'default',
     });
-    return { ref: stringifyEntityRef(ref) };
+    // Lower case, as the catalog compares refs case-insensitively.
+    return { ref: stringifyEntityRef(ref).toLocaleLowerCase('en-US') };
   } catch (e) {
     return { problem: `spec.owner "${owner}" is not a valid entity reference` };
   }

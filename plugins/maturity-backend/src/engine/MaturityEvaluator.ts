@@ -67,7 +67,17 @@ export class MaturityEvaluator {
     let failed = 0;
     for (const entity of entities) {
       try {
-        const results = evaluateChecks(checks, { entity, related });
+        const results = evaluateChecks(checks, {
+          entity,
+          related,
+          // Repository signals are collected by the rubric's collectors.
+          repository: {
+            status: 'unavailable',
+            reason: 'Repository signals are not collected yet',
+          },
+          tools: { allowed: [], denied: [] },
+          now,
+        });
         records.push(toRecord(entity, checks, results, now));
       } catch (e) {
         // A malformed entity must not stop the rest of the page.

@@ -1,0 +1,214 @@
+/**
+ * What the checks know about a service's repository: a compact extraction of
+ * the files that matter (CI, containers, Kubernetes, policy, observability,
+ * docs), computed once per repository version and cacheable by etag.
+ *
+ * Every found item names its file (a path relative to the repository root)
+ * and, where cheap, the 1-based line, so a check can cite it as evidence.
+ */
+
+/** @public */
+export interface FileLocation {
+  file: string;
+  line?: number;
+}
+
+/** @public */
+export type CiSystem =
+  | 'github-actions'
+  | 'gitlab-ci'
+  | 'jenkins'
+  | 'circleci'
+  | 'azure-pipelines'
+  | 'tekton'
+  | 'bitbucket-pipelines'
+  | 'drone';
+
+/**
+ * What a CI step or job was recognised as.
+ * - `container`: image scanning (Trivy image, Grype, Snyk container, Docker Scout)
+ * - `config`: IaC/manifest scanning (trivy config, Checkov, Kubescape, kube-linter, KICS, tfsec, hadolint, Polaris)
+ * - `policy`: policy-as-code run (conftest, kyverno apply/test, gator); see `blocking`
+ * - `secret`: secret scanning (gitleaks, trufflehog, detect-secrets)
+ * - `sast`: static analysis (CodeQL, Semgrep, SonarQube/SonarCloud scanner)
+ * - `sbom`, `signing`, `provenance`: supply chain (syft/cyclonedx, cosign/notation, SLSA generators)
+ * - `dependency`: dependency audit (npm audit, OWASP dependency-check, osv-scanner)
+ * @public
+ */
+export type ScannerKind =
+  | 'container'
+  | 'config'
+  | 'policy'
+  | 'secret'
+  | 'sast'
+  | 'sbom'
+  | 'signing'
+  | 'provenance'
+  | 'dependency';
+
+/** @public */
+export interface FoundTool extends FileLocation {
+  /** The tool as recognised, e.g. `trivy`, `npm test`, `docker build`. */
+  tool: string;
+}
+
+/** @public */
+export interface FoundScanner extends FoundTool {
+  kind: ScannerKind;
+  /** False when the step cannot fail the pipeline (continue-on-error, `|| true`, report-only flags). */
+  blocking: boolean;
+  /** The environment/overlay/values file the scan targets, when visible (e.g. `deploy/overlays/staging`). */
+  target?: string;
+}
+
+/** @public */
+export interface CiTriggers {
+  /** Runs for pull/merge requests (GitHub `pull_request`, GitLab MR pipelines, Jenkins multibranch, ...). */
+  pullRequest: boolean;
+  /** Runs on push to the default branch (main/master, or any branch when unrestricted). */
+  pushDefaultBranch: boolean;
+  /** Runs on tags. */
+  tags: boolean;
+  /** Runs on a schedule (cron). */
+  schedule: boolean;
+  /** Can be run by hand (workflow_dispatch, web). */
+  manual: boolean;
+}
+
+/** @public */
+export interface CiDeploy extends FoundTool {
+  /** Environment name, e.g. `production`, `staging`. */
+  environment?: string;
+  /** The job runs on merge to the default branch. */
+  onDefaultBranch: boolean;
+  /** The job runs on tags. */
+  onTags: boolean;
+  /** The job needs a person: GitHub environment with reviewers is not visible in files, so this is `when: manual`, `workflow_dispatch` only, or an approval step. */
+  manualApproval: boolean;
+}
+
+/** One CI configuration file (a GitHub workflow, `.gitlab-ci.yml`, a Jenkinsfile, ...). */
+/** @public */
+export interface CiPipeline {
+  system: CiSystem;
+  file: string;
+  triggers: CiTriggers;
+  /** Test steps: npm/yarn/pnpm test, go test, mvn verify/test, gradle test, pytest, cargo test, dotnet test, ... */
+  tests: FoundTool[];
+  /** Smoke/e2e test steps, a subset of what tests recognise plus names containing smoke/e2e. */
+  smokeTests: FoundTool[];
+  /** Container image builds: docker build/buildx, docker/build-push-action, kaniko, buildah, jib, ko, pack. */
+  imageBuilds: FoundTool[];
+  deploys: CiDeploy[];
+  scanners: FoundScanner[];
+  /** GitHub Actions `uses:` references: how many, and how many are pinned by a full commit SHA. */
+  actions: { total: number; pinnedBySha: number };
+  /** Other tools seen (for the org allow/deny lists), e.g. `helm`, `kubectl`, `argocd`. */
+  tools: string[];
+}
+
+/** @public */
+export interface DockerfileFacts {
+  file: string;
+  /** Every FROM of the file, in order; the last one is the runtime image. */
+  baseImages: Array<
+    FileLocation & { image: string; tag?: string; digest?: string }
+  >;
+  /** The last USER instruction, if any. */
+  user?: FileLocation & { value: string };
+}
+
+/** @public */
+export interface ContainerFacts {
+  name: string;
+  requests: { cpu?: string; memory?: string };
+  limits: { cpu?: string; memory?: string };
+  readinessProbe: boolean;
+  livenessProbe: boolean;
+  /** Merged pod and container securityContext as far as it is set. */
+  securityContext: {
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+    allowPrivilegeEscalation?: boolean;
+    privileged?: boolean;
+    readOnlyRootFilesystem?: boolean;
+  };
+  image?: string;
+}
+
+/** A workload with pod template: Deployment, StatefulSet, DaemonSet, Job, CronJob, Argo Rollout. */
+/** @public */
+export interface WorkloadFacts extends FileLocation {
+  kind: string;
+  name?: string;
+  /** Where it came from: a plain manifest, a kustomize base/overlay, or a Helm chart template. */
+  source: 'manifest' | 'kustomize' | 'helm';
+  containers: ContainerFacts[];
+  /** Pod template annotations (e.g. prometheus.io/scrape) and labels, for scrape and cost checks. */
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+/** Any Kubernetes object seen, by kind: ServiceMonitor, PrometheusRule, HorizontalPodAutoscaler, ... */
+/** @public */
+export interface KubernetesObjectFacts extends FileLocation {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  /** For `kind: Secret`: it carries `data` or `stringData` with at least one key. */
+  hasSecretData?: boolean;
+  /** For Ingress/Gateway: TLS is configured. */
+  tls?: boolean;
+  /** For PeerAuthentication: mTLS mode, e.g. STRICT. */
+  mtlsMode?: string;
+}
+
+/** @public */
+export interface RepoExtraction {
+  /** Bumped when the shape changes, so a cached extraction of an older shape is recomputed. */
+  version: number;
+  /** Paths of the files that were read (after filtering), sorted. */
+  files: string[];
+  ci: CiPipeline[];
+  dockerfiles: DockerfileFacts[];
+  workloads: WorkloadFacts[];
+  kubernetesObjects: KubernetesObjectFacts[];
+  kustomize: Array<{ file: string; resources: string[] }>;
+  helmCharts: Array<{ file: string; name?: string; valuesFiles: string[] }>;
+  /** Environments visible as overlays, values files or CI environments, e.g. `staging`, `production`. */
+  environments: Array<
+    FileLocation & {
+      name: string;
+      via: 'kustomize-overlay' | 'helm-values' | 'ci-environment';
+    }
+  >;
+  policies: Array<{ file: string; engine: 'rego' | 'kyverno' | 'gatekeeper' }>;
+  observability: {
+    openTelemetry: FileLocation[];
+    slos: Array<FileLocation & { format: 'openslo' | 'sloth' | 'other' }>;
+    logPipelines: FoundTool[];
+    alertRules: FileLocation[];
+  };
+  codeowners?: FileLocation & { owners: string[] };
+  dependencyUpdates: Array<
+    FoundTool & { tool: 'renovate' | 'dependabot'; securityUpdates: boolean }
+  >;
+  docs: { readme?: string; mkdocs?: string; docsDir: boolean; adrs: string[] };
+  infrastructureAsCode: Array<
+    FoundTool & {
+      tool:
+        | 'terraform'
+        | 'pulumi'
+        | 'crossplane'
+        | 'cloudformation'
+        | 'opentofu';
+    }
+  >;
+  gitops: Array<FoundTool & { tool: 'argocd' | 'flux' }>;
+  progressiveDelivery: Array<FoundTool & { tool: 'argo-rollouts' | 'flagger' }>;
+  serviceMesh: Array<
+    FoundTool & { tool: 'istio' | 'linkerd' | 'cilium' | 'consul' }
+  >;
+  /** Files skipped or unparsable: never a crash, always a note. */
+  notes: Array<{ file: string; message: string }>;
+}

@@ -1,5 +1,29 @@
+import {
+  BUILTIN_CHECKS,
+  MaturityCheckDefinition,
+} from '@cnmaturity/plugin-maturity-common';
 import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
-import { peopleChecks } from './people';
+import { EvaluatorMap } from './evaluators';
+import { peopleEvaluators } from './people';
+
+const evaluators: EvaluatorMap = {
+  ...peopleEvaluators,
+};
+
+/** Joins each rubric entry with the function that decides it. */
+export function composeChecks(
+  definitions: readonly MaturityCheckDefinition[],
+  byId: EvaluatorMap,
+): MaturityCheck[] {
+  return definitions.map(def => {
+    const evaluate = byId[def.id];
+    if (!evaluate) throw new Error(`No evaluator for check ${def.id}`);
+    return { ...def, evaluate };
+  });
+}
 
 /** The checks this backend ships with, before modules add their own. */
-export const builtinChecks: MaturityCheck[] = [...peopleChecks];
+export const builtinChecks: MaturityCheck[] = composeChecks(
+  BUILTIN_CHECKS,
+  evaluators,
+);

@@ -4,18 +4,11 @@ import {
   RELATION_HAS_MEMBER,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { BUILTIN_CHECKS } from '@cnmaturity/plugin-maturity-common';
 import {
-  MaturityCheck,
   MaturityCheckOutcome,
   MaturitySignals,
 } from '@cnmaturity/plugin-maturity-node';
-
-function definition(id: string) {
-  const def = BUILTIN_CHECKS.find(c => c.id === id);
-  if (!def) throw new Error(`No rubric entry for check ${id}`);
-  return def;
-}
+import { EvaluatorMap } from './evaluators';
 
 /**
  * The full ref of the entity's owner, or an explanation of why there is none.
@@ -109,9 +102,6 @@ export function evaluateTeamOwner(
   };
 }
 
-export const teamOwnerCheck: MaturityCheck = {
-  ...definition('people.team-owner'),
-  evaluate: evaluateTeamOwner,
+export const peopleEvaluators: EvaluatorMap = {
+  'people.team-owner': evaluateTeamOwner,
 };
-
-export const peopleChecks: MaturityCheck[] = [teamOwnerCheck];

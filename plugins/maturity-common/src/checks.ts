@@ -36,22 +36,3 @@ export interface MaturityCheckDefinition {
   /** An owner may attest the check (annotation `cloud-native-maturity/attest.<id>`). */
   attestable?: boolean;
 }
-
-/**
- * The checks the product ships with. The full rubric fills this list; the
- * walking skeleton starts with team ownership.
- * @public
- */
-export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
-  {
-    id: 'people.team-owner',
-    title: 'Owned by a team',
-    area: 'people',
-    level: 2,
-    kind: 'required',
-    weight: 3,
-    remediation:
-      'Set spec.owner to a Group entity (group:default/<team>) that has members, so someone is accountable for the service.',
-    modelReference: 'Level 2 Operate, People: organisational change',
-  },
-];

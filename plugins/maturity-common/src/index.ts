@@ -6,6 +6,7 @@
  */
 export * from './levels';
 export * from './checks';
+export * from './rubric';
 export * from './results';
 export * from './annotations';
 export * from './permissions';

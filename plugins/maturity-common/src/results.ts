@@ -1,4 +1,5 @@
-import { MaturityLevelNumber } from './levels';
+import type { MaturityAnnotationMessage } from './annotations';
+import { MaturityArea, MaturityLevelNumber } from './levels';
 
 /**
  * `unknown` means the signal could not be read; it is never shown as a failure.
@@ -35,6 +36,25 @@ export interface CheckResult {
   evidence: CheckEvidence[];
 }
 
+/** @public */
+export interface NextLevelStep {
+  checkId: string;
+  level: number;
+  status: CheckStatus;
+}
+
+/** @public */
+export interface ResolvedTarget {
+  level: number;
+  date?: string;
+  /** The entity whose annotation set the target. */
+  source: string;
+  /** Target level minus level reached; positive means behind. */
+  gap: number;
+  /** The date has passed and the level is still below target. */
+  overdue: boolean;
+}
+
 /**
  * The latest evaluation of one entity, as served by
  * `GET /api/maturity/entities/:kind/:namespace/:name`.
@@ -47,6 +67,16 @@ export interface EntityMaturityResult {
   stale: boolean;
   staleReason?: string;
   level: MaturityLevelNumber;
+  /** Level per area by the same rule as the overall level. */
+  areaLevels?: Record<MaturityArea, MaturityLevelNumber>;
+  /** Weight of passed checks over weight of counted checks, 0-100. */
+  scorePercent?: number;
+  /** The nearest target (entity, System, Domain, owner Group), with gap and overdue. */
+  target?: ResolvedTarget;
+  /** The required checks that stand between the entity and the next level. */
+  next?: { level: number; steps: NextLevelStep[] };
+  /** Problems with the entity's maturity annotations, shown next to them. */
+  messages?: MaturityAnnotationMessage[];
   counts: Record<CheckStatus, number>;
   checks: CheckResult[];
 }

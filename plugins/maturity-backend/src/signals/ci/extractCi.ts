@@ -1,0 +1,93 @@
+import {
+  CiPipeline,
+  CiSystem,
+  RepoExtraction,
+} from '@cnmaturity/plugin-maturity-node';
+import { ToolPatterns } from '../tools';
+import { YamlDoc } from '../yaml';
+import {
+  LocalActions,
+  parseCompositeAction,
+  parseGithubWorkflow,
+} from './githubActions';
+import { parseGitlabCi } from './gitlab';
+import { parseJenkinsfile } from './jenkins';
+import { parseOtherCi } from './otherSystems';
+import { ParsedPipeline } from './pipeline';
+
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+const COMPOSITE_ACTION = /^(\.github\/actions\/.+)\/action\.ya?ml$/;
+const GITLAB_ROOT = /^\.gitlab-ci\.ya?ml$/;
+const GITLAB_INCLUDE = /^\.gitlab\/ci\/.+\.ya?ml$/;
+const JENKINSFILE = /(?:^|\/)Jenkinsfile(?:\.[\w-]+)?$/;
+const OTHER: Array<[CiSystem, RegExp]> = [
+  ['circleci', /^\.circleci\/config\.ya?ml$/],
+  ['azure-pipelines', /^(?:\.azure-pipelines\/.+|azure-pipelines)\.ya?ml$/],
+  ['tekton', /^\.tekton\/.+\.ya?ml$/],
+  ['bitbucket-pipelines', /^bitbucket-pipelines\.ya?ml$/],
+  ['drone', /^\.drone\.ya?ml$/],
+];
+
+/** True for files that are CI configuration (and so not manifests). */
+export function isCiFile(path: string): boolean {
+  return (
+    WORKFLOW.test(path) ||
+    COMPOSITE_ACTION.test(path) ||
+    GITLAB_ROOT.test(path) ||
+    GITLAB_INCLUDE.test(path) ||
+    JENKINSFILE.test(path) ||
+    OTHER.some(([, p]) => p.test(path))
+  );
+}
+
+/** Every CI pipeline in the repository and the environments its jobs deploy to. */
+export function extractCi(
+  paths: ReadonlyArray<string>,
+  texts: ReadonlyMap<string, string>,
+  yaml: ReadonlyMap<string, YamlDoc[]>,
+  patterns: ToolPatterns,
+): { ci: CiPipeline[]; environments: RepoExtraction['environments'] } {
+  const parsed: ParsedPipeline[] = [];
+  const localActions = new Map<
+    string,
+    ReturnType<typeof parseCompositeAction>
+  >();
+  for (const path of paths) {
+    const m = COMPOSITE_ACTION.exec(path);
+    const doc = yaml.get(path)?.[0];
+    if (m && doc) {
+      localActions.set(m[1], parseCompositeAction(path, doc));
+    }
+  }
+  const actions: LocalActions = localActions;
+  const gitlabFiles: Array<{ file: string; doc: YamlDoc }> = [];
+  for (const path of paths) {
+    const docs = yaml.get(path) ?? [];
+    if (WORKFLOW.test(path) && docs[0]) {
+      parsed.push(parseGithubWorkflow(path, docs[0], patterns, actions));
+    } else if (GITLAB_ROOT.test(path) && docs[0]) {
+      gitlabFiles.unshift({ file: path, doc: docs[0] });
+    } else if (GITLAB_INCLUDE.test(path)) {
+      docs.forEach(doc => gitlabFiles.push({ file: path, doc }));
+    } else if (JENKINSFILE.test(path)) {
+      parsed.push(parseJenkinsfile(path, texts.get(path) ?? '', patterns));
+    } else {
+      const other = OTHER.find(([, p]) => p.test(path));
+      if (other && docs.length > 0) {
+        parsed.push(parseOtherCi(other[0], path, docs, patterns));
+      }
+    }
+  }
+  // Included files alone are no pipeline: GitLab needs the root file.
+  if (gitlabFiles.length > 0 && GITLAB_ROOT.test(gitlabFiles[0].file)) {
+    parsed.push(parseGitlabCi(gitlabFiles, patterns));
+  }
+  return {
+    ci: parsed
+      .map(p => p.pipeline)
+      .sort((a, b) => a.file.localeCompare(b.file)),
+    environments: parsed.flatMap(p =>
+      p.environments.map(e => ({ ...e, via: 'ci-environment' as const })),
+    ),
+  };
+}

@@ -29,6 +29,19 @@ export interface MaturityToolPolicy {
 }
 
 /**
+ * A fact pushed from CI for the entity (a scan result, delivery metrics):
+ * the latest one per source.
+ * @public
+ */
+export interface MaturityFact {
+  /** What kind of fact, e.g. `dora`, `container-scan`, `config-scan`. */
+  source: string;
+  /** When the fact was measured, ISO 8601. */
+  timestamp: string;
+  values: Record<string, unknown>;
+}
+
+/**
  * Everything a check may read about one entity. Collectors fill it; checks
  * only read it, so a check is a pure function that is easy to test.
  * @public
@@ -42,6 +55,8 @@ export interface MaturitySignals {
    */
   related: ReadonlyMap<string, Entity>;
   repository: RepositorySignal;
+  /** Pushed facts, the latest per source. */
+  facts: readonly MaturityFact[];
   tools: MaturityToolPolicy;
   /** Evaluation time, so checks with dates are deterministic in tests. */
   now: Date;

@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  MaturityFact,
   MaturitySignals,
   RepoExtraction,
   RepositorySignal,
@@ -46,6 +47,7 @@ export function signalsFor(
     extraction?: Partial<RepoExtraction>;
     now?: Date;
     tools?: MaturitySignals['tools'];
+    facts?: MaturityFact[];
   } = {},
 ): MaturitySignals {
   let repository: RepositorySignal = options.repository ?? {
@@ -68,6 +70,7 @@ export function signalsFor(
       ]),
     ),
     repository,
+    facts: options.facts ?? [],
     tools: options.tools ?? { allowed: [], denied: [] },
     now: options.now ?? new Date('2026-11-25T12:00:00Z'),
   };

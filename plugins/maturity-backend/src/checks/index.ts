@@ -4,10 +4,18 @@ import {
 } from '@cnmaturity/plugin-maturity-common';
 import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
 import { EvaluatorMap } from './evaluators';
+import { businessEvaluators } from './business';
 import { peopleEvaluators } from './people';
+import { policyEvaluators } from './policy';
+import { processEvaluators } from './process';
+import { technologyEvaluators } from './technology';
 
 const evaluators: EvaluatorMap = {
   ...peopleEvaluators,
+  ...processEvaluators,
+  ...policyEvaluators,
+  ...technologyEvaluators,
+  ...businessEvaluators,
 };
 
 /** Joins each rubric entry with the function that decides it. */

@@ -17,6 +17,45 @@ export interface Config {
     };
     /** Entity kinds to evaluate. Defaults to `[Component]`. */
     kinds?: string[];
+    /** How many repositories are read at once, 1 to 100. Default 8. */
+    concurrency?: number;
+    /** Attestations older than this many days no longer pass. Default 365. */
+    attestationMaxAgeDays?: number;
+    /** The organisation's CI/CD tool lists, for `people.consolidated-tooling`. */
+    tools?: {
+      /** Tools the organisation has standardised on, e.g. `github-actions`, `argocd`. */
+      allowed?: string[];
+      /** Tools being retired. */
+      denied?: string[];
+    };
+    /**
+     * Checks an organisation adds without code. Each needs exactly one rule:
+     * an annotation that must be set, a file glob that must match in the
+     * repository, or a pushed fact compared with a threshold.
+     */
+    customChecks?: Array<{
+      /** `<area>.<slug>`, area one of people, process, policy, technology, business. */
+      id: string;
+      title: string;
+      /** 1 to 5. */
+      level: number;
+      /** Default `supporting`. */
+      kind?: 'required' | 'supporting' | 'informational';
+      weight?: number;
+      remediation: string;
+      modelReference?: string;
+      rule: {
+        annotation?: string;
+        /** Glob over repository paths: `**` any depth, `*` one segment. */
+        fileExists?: string;
+        fact?: {
+          source: string;
+          field: string;
+          op: '>' | '>=' | '<' | '<=' | '==' | '!=';
+          value: number;
+        };
+      };
+    }>;
     /**
      * Per-check overrides, nested by area then check: the check
      * `people.team-owner` is `checks.people.team-owner`.

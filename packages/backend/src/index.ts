@@ -4,6 +4,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { examplesUrlReader } from './modules/examplesUrlReader';
+import { maturityChecksModule } from './modules/maturityChecks';
 import { demoPermissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
@@ -28,5 +29,7 @@ backend.add(demoPermissionPolicyModule);
 backend.add(examplesUrlReader);
 
 backend.add(import('@cnmaturity/plugin-maturity-backend'));
+// An organisation's own check, added through the maturity.checks extension point.
+backend.add(maturityChecksModule);
 
 backend.start();

@@ -11,6 +11,9 @@ describe('readMaturityConfig', () => {
     expect(config.schedule.frequency).toEqual({ minutes: 30 });
     expect(config.kinds).toEqual(['Component']);
     expect(config.checks).toEqual({});
+    expect(config.concurrency).toBe(8);
+    expect(config.attestationMaxAgeDays).toBe(365);
+    expect(config.tools).toEqual({ allowed: [], denied: [] });
   });
 
   it('reads schedule, kinds and check overrides', () => {
@@ -33,6 +36,10 @@ describe('readMaturityConfig', () => {
 
   it.each([
     [{ kinds: 'Component' }, 'maturity.kinds'],
+    [{ concurrency: 0 }, 'maturity.concurrency'],
+    [{ concurrency: 2.5 }, 'maturity.concurrency'],
+    [{ attestationMaxAgeDays: 'a year' }, 'maturity.attestationMaxAgeDays'],
+    [{ tools: { allowed: 'github-actions' } }, 'maturity.tools.allowed'],
     [{ kinds: [] }, 'maturity.kinds'],
     [
       { checks: { people: { 'team-owner': { level: 7 } } } },
@@ -62,27 +69,37 @@ describe('readMaturityConfig', () => {
 
 describe('applyCheckOverrides', () => {
   it('moves, reweighs, demotes and disables checks', () => {
-    const [check] = applyCheckOverrides(builtinChecks, {
+    const checks = applyCheckOverrides(builtinChecks, {
       'people.team-owner': { level: 1, weight: 9, required: false },
     });
+    const check = checks.find(c => c.id === 'people.team-owner');
     expect(check).toMatchObject({
       id: 'people.team-owner',
       level: 1,
       weight: 9,
       kind: 'supporting',
     });
-    expect(
-      applyCheckOverrides(builtinChecks, {
-        'people.team-owner': { enabled: false },
-      }),
-    ).toEqual([]);
+    const ids = applyCheckOverrides(builtinChecks, {
+      'people.team-owner': { enabled: false },
+    }).map(c => c.id);
+    expect(ids).not.toContain('people.team-owner');
+    expect(ids).toHaveLength(builtinChecks.length - 1);
   });
 
-  it('rejects an unknown check id, naming it and the known ids', () => {
+  it('rejects an unknown check id, naming it and the checks of its area', () => {
     expect(() =>
       applyCheckOverrides(builtinChecks, { 'people.team-ownr': { weight: 1 } }),
     ).toThrow(
-      "Invalid config at 'maturity.checks.people.team-ownr': unknown check id; known ids are people.team-owner",
+      /^Invalid config at 'maturity.checks.people.team-ownr': unknown check id; the people checks are people.auto-deploy, .*people.team-owner/,
     );
+    expect(() =>
+      applyCheckOverrides(builtinChecks, { 'ops.x': { weight: 1 } }),
+    ).toThrow('unknown check id; no check has the area "ops"');
+  });
+
+  it('rejects two checks with one id', () => {
+    expect(() =>
+      applyCheckOverrides([...builtinChecks, builtinChecks[0]], {}),
+    ).toThrow(`Two maturity checks share the id ${builtinChecks[0].id}`);
   });
 });

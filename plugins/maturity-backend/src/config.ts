@@ -17,6 +17,11 @@ export interface CheckOverride {
 export interface MaturityConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   kinds: string[];
+  /** Repositories read at once. */
+  concurrency: number;
+  /** Attestations older than this no longer pass. */
+  attestationMaxAgeDays: number;
+  tools: { allowed: string[]; denied: string[] };
   checks: Record<string, CheckOverride>;
 }
 
@@ -51,6 +56,19 @@ export function readMaturityConfig(config: Config): MaturityConfig {
   if (kinds.length === 0)
     throw configError('kinds', 'must list at least one kind');
 
+  const concurrency = wholeNumber(root, 'concurrency', 8, 1, 100);
+  const attestationMaxAgeDays = wholeNumber(
+    root,
+    'attestationMaxAgeDays',
+    365,
+    1,
+    3650,
+  );
+  const tools = {
+    allowed: root?.getOptionalStringArray('tools.allowed') ?? [],
+    denied: root?.getOptionalStringArray('tools.denied') ?? [],
+  };
+
   // Check ids contain a dot (`people.team-owner`), and config keys cannot,
   // so overrides nest by area: `maturity.checks.people.team-owner.weight`.
   const checks: Record<string, CheckOverride> = {};
@@ -62,7 +80,24 @@ export function readMaturityConfig(config: Config): MaturityConfig {
       checks[id] = readOverride(id, areaConfig.getConfig(slug));
     }
   }
-  return { schedule, kinds, checks };
+  return { schedule, kinds, concurrency, attestationMaxAgeDays, tools, checks };
+}
+
+function wholeNumber(
+  root: Config | undefined,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = root?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw configError(
+      key,
+      `must be a whole number from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
 }
 
 function readOverride(id: string, c: Config): CheckOverride {
@@ -111,12 +146,24 @@ export function applyCheckOverrides(
   checks: readonly MaturityCheck[],
   overrides: Record<string, CheckOverride>,
 ): MaturityCheck[] {
-  const known = new Set(checks.map(c => c.id));
+  const known = new Set<string>();
+  for (const c of checks) {
+    if (known.has(c.id)) {
+      throw new Error(
+        `Two maturity checks share the id ${c.id}; custom checks and modules need ids of their own`,
+      );
+    }
+    known.add(c.id);
+  }
   for (const id of Object.keys(overrides)) {
     if (!known.has(id)) {
+      const area = id.split('.')[0];
+      const sameArea = [...known].filter(k => k.startsWith(`${area}.`)).sort();
       throw configError(
         `checks.${id}`,
-        `unknown check id; known ids are ${[...known].sort().join(', ')}`,
+        sameArea.length
+          ? `unknown check id; the ${area} checks are ${sameArea.join(', ')}`
+          : `unknown check id; no check has the area "${area}"`,
       );
     }
   }

@@ -8,6 +8,8 @@ import {
   maturityChecksExtensionPoint,
 } from '@cnmaturity/plugin-maturity-node';
 import { builtinChecks } from './checks';
+import { readCustomChecks } from './checks/custom';
+import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { applyCheckOverrides, readMaturityConfig } from './config';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
@@ -36,10 +38,12 @@ export const maturityPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        urlReader: coreServices.urlReader,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
       async init({
+        urlReader,
         config,
         logger,
         database,
@@ -51,10 +55,11 @@ export const maturityPlugin = createBackendPlugin({
       }) {
         const maturityConfig = readMaturityConfig(config);
         const checks = applyCheckOverrides(
-          [...builtinChecks, ...addedChecks],
+          [...builtinChecks, ...addedChecks, ...readCustomChecks(config)],
           maturityConfig.checks,
         );
         const store = await DatabaseMaturityStore.create({ database });
+        const repositories = new RepositoryCollector({ urlReader, logger });
         const evaluator = new MaturityEvaluator({
           catalog,
           auth,
@@ -62,6 +67,10 @@ export const maturityPlugin = createBackendPlugin({
           logger,
           checks: () => checks,
           kinds: maturityConfig.kinds,
+          concurrency: maturityConfig.concurrency,
+          tools: maturityConfig.tools,
+          attestationMaxAgeDays: maturityConfig.attestationMaxAgeDays,
+          startRepositoryCycle: () => repositories.startCycle(),
         });
 
         await scheduler.scheduleTask({

@@ -9,7 +9,11 @@ import {
   MaturityLevelNumber,
 } from '@cnmaturity/plugin-maturity-common';
 import { Knex } from 'knex';
-import { EntityResultRecord, MaturityStore } from './MaturityStore';
+import {
+  EntityResultRecord,
+  MaturityStore,
+  ResultDetails,
+} from './MaturityStore';
 
 const migrationsDir = resolvePackagePath(
   '@cnmaturity/plugin-maturity-backend',
@@ -39,6 +43,8 @@ export interface RawResultRow {
   stale: boolean | number;
   stale_reason: string | null;
   checks: string;
+  score: number;
+  details: string | null;
 }
 
 /** Knex-backed store on SQLite, PostgreSQL or MySQL. */
@@ -79,6 +85,8 @@ export class DatabaseMaturityStore implements MaturityStore {
         stale: false,
         stale_reason: null,
         checks: JSON.stringify(r.checks),
+        score: r.details?.scorePercent ?? 0,
+        details: r.details ? JSON.stringify(r.details) : null,
       };
     });
     await this.db.transaction(async tx => {
@@ -104,12 +112,14 @@ export class DatabaseMaturityStore implements MaturityStore {
 
 function toResult(row: RawResultRow): EntityMaturityResult {
   const checks: CheckResult[] = JSON.parse(row.checks);
+  const details: ResultDetails = row.details ? JSON.parse(row.details) : {};
   return {
     entityRef: row.entity_ref,
     evaluatedAt: new Date(row.evaluated_at).toISOString(),
     stale: Boolean(row.stale),
     ...(row.stale_reason ? { staleReason: row.stale_reason } : {}),
     level: row.level as MaturityLevelNumber,
+    ...details,
     counts: countStatuses(checks),
     checks,
   };

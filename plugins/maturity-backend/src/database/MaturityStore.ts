@@ -4,6 +4,12 @@ import {
   MaturityLevelNumber,
 } from '@cnmaturity/plugin-maturity-common';
 
+/** The parts of a result that are shown but never filtered on. */
+export type ResultDetails = Pick<
+  EntityMaturityResult,
+  'areaLevels' | 'scorePercent' | 'target' | 'next' | 'messages'
+>;
+
 /** One evaluated entity, with the catalog fields the summary filters on. */
 export interface EntityResultRecord {
   entityRef: string;
@@ -20,6 +26,7 @@ export interface EntityResultRecord {
   targetDate?: string;
   evaluatedAt: Date;
   checks: CheckResult[];
+  details?: ResultDetails;
 }
 
 /** Where results live; the router and the engine only see this interface. */

@@ -1,13 +1,19 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
+import {
+  MaturityCheck,
+  MaturityToolPolicy,
+  RepositorySignal,
+} from '@cnmaturity/plugin-maturity-node';
 import { resolveOwnerRef } from '../checks/people';
 import { MaturityStore } from '../database/MaturityStore';
-import { evaluateChecks } from './evaluateChecks';
-import { toRecord } from './toRecord';
+import { evaluateEntity, refOf } from './evaluateEntity';
+import { mapWithConcurrency } from './mapWithConcurrency';
 
 const PAGE_SIZE = 200;
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export interface CycleStats {
   evaluated: number;
@@ -15,9 +21,13 @@ export interface CycleStats {
   durationMs: number;
 }
 
+/** Reads an entity's repository; one reader per cycle shares reads. */
+export type RepositoryReader = (entity: Entity) => Promise<RepositorySignal>;
+
 /**
- * Walks the catalog page by page, evaluates every entity of the configured
- * kinds and stores the results, one transaction per page.
+ * Walks the catalog page by page, collects each entity's signals (related
+ * entities in two catalog round trips per page, repositories with bounded
+ * concurrency), evaluates and stores the results, one transaction per page.
  */
 export class MaturityEvaluator {
   constructor(
@@ -28,6 +38,10 @@ export class MaturityEvaluator {
       logger: LoggerService;
       checks: () => readonly MaturityCheck[];
       kinds: string[];
+      concurrency: number;
+      tools: MaturityToolPolicy;
+      attestationMaxAgeDays: number;
+      startRepositoryCycle: () => RepositoryReader;
     },
   ) {}
 
@@ -35,6 +49,7 @@ export class MaturityEvaluator {
     const started = Date.now();
     const { catalog, auth, kinds } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
+    const readRepository = this.options.startRepositoryCycle();
     let evaluated = 0;
     let failed = 0;
     let cursor: string | undefined;
@@ -45,7 +60,7 @@ export class MaturityEvaluator {
           : { filter: { kind: kinds }, limit: PAGE_SIZE },
         { credentials },
       );
-      const stats = await this.evaluatePage(page.items);
+      const stats = await this.evaluatePage(page.items, readRepository);
       evaluated += stats.evaluated;
       failed += stats.failed;
       cursor = page.pageInfo.nextCursor;
@@ -59,47 +74,82 @@ export class MaturityEvaluator {
 
   private async evaluatePage(
     entities: Entity[],
+    readRepository: RepositoryReader,
   ): Promise<{ evaluated: number; failed: number }> {
     const related = await this.fetchRelated(entities);
     const checks = this.options.checks();
     const now = new Date();
-    const records = [];
     let failed = 0;
-    for (const entity of entities) {
-      try {
-        const results = evaluateChecks(checks, {
-          entity,
-          related,
-          // Repository signals are collected by the rubric's collectors.
-          repository: {
-            status: 'unavailable',
-            reason: 'Repository signals are not collected yet',
-          },
-          tools: { allowed: [], denied: [] },
-          now,
-        });
-        records.push(toRecord(entity, checks, results, now));
-      } catch (e) {
-        // A malformed entity must not stop the rest of the page.
-        failed++;
-        this.options.logger
-          .child({ entity: safeRef(entity) })
-          .warn(`Could not evaluate entity: ${e}`);
-      }
-    }
-    await this.options.store.upsertResults(records);
-    return { evaluated: records.length, failed };
+    const records = await mapWithConcurrency(
+      entities,
+      this.options.concurrency,
+      async entity => {
+        try {
+          const repository = await readRepository(entity);
+          return evaluateEntity(
+            checks,
+            {
+              entity,
+              related,
+              repository,
+              // Pushed facts arrive with the facts route.
+              facts: [],
+              tools: this.options.tools,
+              now,
+            },
+            { attestationMaxAgeDays: this.options.attestationMaxAgeDays },
+          );
+        } catch (e) {
+          // A malformed entity must not stop the rest of the page.
+          failed++;
+          this.options.logger
+            .child({ entity: safeRef(entity) })
+            .warn(`Could not evaluate entity: ${e}`);
+          return undefined;
+        }
+      },
+    );
+    const ok = records.filter(<T>(r: T | undefined): r is T => !!r);
+    await this.options.store.upsertResults(ok);
+    return { evaluated: ok.length, failed };
   }
 
-  /** One catalog round trip per page for the entities the checks follow. */
+  /**
+   * The entities the checks and the target inheritance follow: owner group,
+   * system, dependencies and provided APIs, then the systems' domains.
+   */
   private async fetchRelated(entities: Entity[]): Promise<Map<string, Entity>> {
-    const refs = new Set<string>();
-    for (const entity of entities) {
-      const owner = resolveOwnerRef(entity);
-      if ('ref' in owner) refs.add(owner.ref);
-    }
     const related = new Map<string, Entity>();
-    if (refs.size === 0) return related;
+    const firstHop = new Set<string>();
+    for (const entity of entities) {
+      const ns = entity.metadata.namespace ?? 'default';
+      const owner = resolveOwnerRef(entity);
+      if ('ref' in owner) firstHop.add(owner.ref);
+      const add = (v: unknown, kind: string) => {
+        const ref = refOf(v, kind, ns);
+        if (ref) firstHop.add(ref);
+      };
+      add(entity.spec?.system, 'System');
+      for (const d of asArray(entity.spec?.dependsOn)) add(d, 'Component');
+      for (const a of asArray(entity.spec?.providesApis)) add(a, 'API');
+    }
+    await this.fetchInto(firstHop, related);
+    const domains = new Set<string>();
+    for (const e of related.values()) {
+      if (e.kind.toLocaleLowerCase('en-US') !== 'system') continue;
+      const ref = refOf(
+        e.spec?.domain,
+        'Domain',
+        e.metadata.namespace ?? 'default',
+      );
+      if (ref && !related.has(ref)) domains.add(ref);
+    }
+    await this.fetchInto(domains, related);
+    return related;
+  }
+
+  private async fetchInto(refs: Set<string>, into: Map<string, Entity>) {
+    if (refs.size === 0) return;
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const entityRefs = [...refs];
     const { items } = await this.options.catalog.getEntitiesByRefs(
@@ -107,11 +157,11 @@ export class MaturityEvaluator {
       { credentials },
     );
     items.forEach((item, i) => {
-      if (item) related.set(entityRefs[i], item);
+      if (item) into.set(entityRefs[i], item);
     });
-    return related;
   }
 }
+
 
 function safeRef(entity: Entity): string {
   try {

@@ -1,0 +1,100 @@
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
+import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
+import { extractRepository } from '../signals/extractRepository';
+import { isRelevantRepoFile } from '../signals/fileFilter';
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/** Where the entity's code lives, or why there is nothing to read. */
+export function sourceLocationUrl(
+  entity: Entity,
+): { url: string } | { reason: string } {
+  let location;
+  try {
+    location = getEntitySourceLocation(entity);
+  } catch {
+    return {
+      reason:
+        'the entity has no backstage.io/source-location annotation, so no repository can be read',
+    };
+  }
+  if (location.type !== 'url') {
+    return {
+      reason: `the source location type "${location.type}" cannot be read (only url locations)`,
+    };
+  }
+  return { url: location.target };
+}
+
+/**
+ * Reads each repository once per cycle through the UrlReaderService (so
+ * every SCM integration works) and turns it into the compact extraction the
+ * checks read. Entities that share a repository share the read.
+ */
+export class RepositoryCollector {
+  constructor(
+    private readonly options: {
+      urlReader: UrlReaderService;
+      logger: LoggerService;
+      maxFileBytes?: number;
+    },
+  ) {}
+
+  /** A per-cycle reader: one promise per repository URL. */
+  startCycle(): (entity: Entity) => Promise<RepositorySignal> {
+    const reads = new Map<string, Promise<RepositorySignal>>();
+    return entity => {
+      const location = sourceLocationUrl(entity);
+      if ('reason' in location) {
+        return Promise.resolve({
+          status: 'unavailable',
+          reason: location.reason,
+        });
+      }
+      let read = reads.get(location.url);
+      if (!read) {
+        read = this.read(location.url);
+        reads.set(location.url, read);
+      }
+      return read;
+    };
+  }
+
+  private async read(url: string): Promise<RepositorySignal> {
+    const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const skipped: Array<{ file: string; message: string }> = [];
+    try {
+      const tree = await this.options.urlReader.readTree(url, {
+        filter: (path, info) => {
+          if (!isRelevantRepoFile(path)) return false;
+          // Too large to parse safely: skip without downloading it into memory.
+          if (info?.size !== undefined && info.size > maxFileBytes) {
+            skipped.push({
+              file: path,
+              message: `skipped: ${info.size} bytes is over the ${maxFileBytes} byte limit`,
+            });
+            return false;
+          }
+          return true;
+        },
+      });
+      const files = await Promise.all(
+        (
+          await tree.files()
+        ).map(async f => ({ path: f.path, content: await f.content() })),
+      );
+      const extraction = extractRepository(files, { maxFileBytes });
+      extraction.notes.push(...skipped);
+      return { status: 'ok', url, extraction };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
+      return {
+        status: 'unavailable',
+        url,
+        reason: `reading ${url} failed: ${reason}`,
+      };
+    }
+  }
+}

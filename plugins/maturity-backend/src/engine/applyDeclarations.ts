@@ -1,0 +1,99 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_ATTEST_PREFIX,
+  ANNOTATION_EXEMPT_PREFIX,
+  CheckResult,
+  MaturityCheckDefinition,
+  ParsedMaturityAnnotations,
+} from '@cnmaturity/plugin-maturity-common';
+
+type Declarations = Pick<
+  ParsedMaturityAnnotations,
+  'exemptions' | 'attestations'
+>;
+
+/**
+ * What owners declare, applied on top of what the checks found, the same way
+ * for every check: a check that does not apply to the entity's type is
+ * not-applicable; a fresh attestation passes an attestable check; a valid
+ * exemption (with its reason) exempts a check that does not pass. An expired
+ * exemption or attestation changes nothing, and the message says so.
+ */
+export function applyDeclarations(
+  definitions: readonly MaturityCheckDefinition[],
+  entity: Entity,
+  results: readonly CheckResult[],
+  declared: Declarations,
+): CheckResult[] {
+  const byId = new Map(definitions.map(d => [d.id, d]));
+  const type = typeof entity.spec?.type === 'string' ? entity.spec.type : '';
+  return results.map(result => {
+    const def = byId.get(result.checkId);
+    if (!def) return result;
+    if (def.appliesTo && !def.appliesTo.includes(type)) {
+      return {
+        checkId: result.checkId,
+        status: 'not-applicable',
+        message: `Does not apply to entities of type "${
+          type || 'unset'
+        }" (applies to ${def.appliesTo.join(', ')}).`,
+        evidence: [{ type: 'catalog', label: 'spec.type', value: type }],
+      };
+    }
+    if (result.status === 'pass') return result;
+
+    const attestation = Object.prototype.hasOwnProperty.call(
+      declared.attestations,
+      def.id,
+    )
+      ? declared.attestations[def.id]
+      : undefined;
+    const attestKey = `${ANNOTATION_ATTEST_PREFIX}${def.id}`;
+    if (def.attestable && attestation && !attestation.expired) {
+      return {
+        checkId: def.id,
+        status: 'pass',
+        message: `Attested on ${attestation.date}.`,
+        evidence: [
+          {
+            type: 'attestation',
+            label: attestKey,
+            value: attestation.date,
+            ref: attestation.url,
+          },
+        ],
+      };
+    }
+
+    const exemption = Object.prototype.hasOwnProperty.call(
+      declared.exemptions,
+      def.id,
+    )
+      ? declared.exemptions[def.id]
+      : undefined;
+    const exemptKey = `${ANNOTATION_EXEMPT_PREFIX}${def.id}`;
+    if (exemption && !exemption.expired) {
+      return {
+        checkId: def.id,
+        status: 'exempt',
+        message: `Exempt: ${exemption.reason}${
+          exemption.until ? ` (until ${exemption.until})` : ''
+        }`,
+        evidence: [
+          { type: 'annotation', label: exemptKey, value: exemption.reason },
+        ],
+      };
+    }
+
+    const lapsed: string[] = [];
+    if (attestation?.expired && def.attestable) {
+      lapsed.push(`the attestation of ${attestation.date} has expired`);
+    }
+    if (exemption?.expired) {
+      lapsed.push(`the exemption lapsed on ${exemption.until}`);
+    }
+    return lapsed.length
+      ? { ...result, message: `${result.message} (${lapsed.join('; ')})` }
+      : result;
+  });
+}

@@ -1,0 +1,152 @@
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  computeAreaLevels,
+  computeLevel,
+  computeScorePercent,
+  nextLevelSteps,
+  parseMaturityAnnotations,
+  ParsedMaturityAnnotations,
+  resolveTarget,
+} from '@cnmaturity/plugin-maturity-common';
+import {
+  MaturityCheck,
+  MaturitySignals,
+} from '@cnmaturity/plugin-maturity-node';
+import { resolveOwnerRef } from '../checks/people';
+import { EntityResultRecord } from '../database/MaturityStore';
+import { applyDeclarations } from './applyDeclarations';
+import { evaluateChecks } from './evaluateChecks';
+
+/** Full lower-case ref of a relation field, or undefined when absent/invalid. */
+export function refOf(
+  value: unknown,
+  defaultKind: string,
+  defaultNamespace: string,
+): string | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
+
+const optionalString = (v: unknown) =>
+  typeof v === 'string' && v ? v : undefined;
+
+/**
+ * The entities whose targets and declarations the entity inherits, nearest
+ * first: itself, its System, that System's Domain, its owner Group.
+ */
+export function inheritanceChain(
+  entity: Entity,
+  related: ReadonlyMap<string, Entity>,
+): Entity[] {
+  const namespace = entity.metadata.namespace ?? 'default';
+  const chain = [entity];
+  const systemRef = refOf(entity.spec?.system, 'System', namespace);
+  const system = systemRef ? related.get(systemRef) : undefined;
+  if (system) {
+    chain.push(system);
+    const domainRef = refOf(
+      system.spec?.domain,
+      'Domain',
+      system.metadata.namespace ?? 'default',
+    );
+    const domain = domainRef ? related.get(domainRef) : undefined;
+    if (domain) chain.push(domain);
+  }
+  const owner = resolveOwnerRef(entity);
+  const group = 'ref' in owner ? related.get(owner.ref) : undefined;
+  if (group) chain.push(group);
+  return chain;
+}
+
+/** Declarations merged along the chain: the nearest entity wins per check. */
+function mergeDeclarations(parsed: ParsedMaturityAnnotations[]) {
+  const exemptions: ParsedMaturityAnnotations['exemptions'] =
+    Object.create(null);
+  const attestations: ParsedMaturityAnnotations['attestations'] =
+    Object.create(null);
+  for (const p of [...parsed].reverse()) {
+    Object.assign(exemptions, p.exemptions);
+    Object.assign(attestations, p.attestations);
+  }
+  return { exemptions, attestations };
+}
+
+/**
+ * Evaluates one entity from its signals: checks, then what owners declared,
+ * then level, area levels, score, next steps and target. Pure.
+ */
+export function evaluateEntity(
+  checks: readonly MaturityCheck[],
+  signals: MaturitySignals,
+  options: { attestationMaxAgeDays?: number } = {},
+): EntityResultRecord {
+  const { entity, related, now } = signals;
+  const knownCheckIds = new Set(checks.map(c => c.id));
+  const chain = inheritanceChain(entity, related);
+  const parsed = chain.map(e =>
+    parseMaturityAnnotations(e.metadata.annotations, {
+      now,
+      knownCheckIds,
+      attestationMaxAgeDays: options.attestationMaxAgeDays,
+    }),
+  );
+  const results = applyDeclarations(
+    checks,
+    entity,
+    evaluateChecks(checks, signals),
+    mergeDeclarations(parsed),
+  );
+  const level = computeLevel(checks, results);
+  const target = resolveTarget(
+    chain.map((e, i) => ({
+      ref: stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+      targetLevel: parsed[i].targetLevel,
+      targetDate: parsed[i].targetDate,
+    })),
+    level,
+    now,
+  );
+  const namespace = entity.metadata.namespace ?? 'default';
+  const owner = resolveOwnerRef(entity);
+  const systemRef = refOf(entity.spec?.system, 'System', namespace);
+  const system = systemRef ? related.get(systemRef) : undefined;
+  return {
+    entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+    kind: entity.kind.toLocaleLowerCase('en-US'),
+    namespace,
+    name: entity.metadata.name,
+    owner: 'ref' in owner ? owner.ref : undefined,
+    system: systemRef,
+    domain: system
+      ? refOf(
+          system.spec?.domain,
+          'Domain',
+          system.metadata.namespace ?? 'default',
+        )
+      : undefined,
+    type: optionalString(entity.spec?.type),
+    lifecycle: optionalString(entity.spec?.lifecycle),
+    level,
+    targetLevel: target?.level,
+    targetDate: target?.date,
+    evaluatedAt: now,
+    checks: results,
+    details: {
+      areaLevels: computeAreaLevels(checks, results),
+      scorePercent: computeScorePercent(checks, results),
+      ...(target ? { target } : {}),
+      ...(level < 5 ? { next: nextLevelSteps(checks, results, level) } : {}),
+      messages: parsed[0].messages,
+    },
+  };
+}

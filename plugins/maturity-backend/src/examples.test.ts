@@ -1,0 +1,82 @@
+import { builtinChecks } from './checks';
+import { evaluateEntity } from './engine/evaluateEntity';
+import {
+  exampleRepository,
+  loadExampleCatalog,
+  loadExampleFacts,
+} from './__testUtils__/examples';
+
+/** The level each demo component was designed for (examples/README.md). */
+const DESIGNED: Record<string, number> = {
+  'legacy-billing': 0,
+  'notification-service': 0,
+  'shared-ui-library': 1,
+  'search-service': 1,
+  'inventory-service': 1,
+  'checkout-service': 2,
+  'catalog-service': 2,
+  'storefront-web': 3,
+  'data-pipeline': 3,
+  'user-profile-service': 4,
+  'auth-gateway': 4,
+  'payments-platform': 5,
+};
+
+const now = new Date('2026-11-25T12:00:00Z');
+const catalog = loadExampleCatalog();
+const facts = loadExampleFacts();
+
+function evaluate(name: string) {
+  const entity = catalog.get(`component:default/${name}`)!;
+  return evaluateEntity(builtinChecks, {
+    entity,
+    related: catalog,
+    repository: exampleRepository(entity),
+    facts: facts.get(`component:default/${name}`) ?? [],
+    tools: { allowed: [], denied: [] },
+    now,
+  });
+}
+
+describe('the demo components, through the real extraction and checks', () => {
+  it.each(Object.entries(DESIGNED))('%s reaches Level %i', (name, level) => {
+    const result = evaluate(name);
+    // On a mismatch, show what blocks the next level.
+    const blocking = result.details?.next?.steps
+      .map(s => `${s.checkId}=${s.status}`)
+      .join(', ');
+    if (result.level !== level) {
+      throw new Error(
+        `${name} is Level ${result.level}, designed for ${level}; open: ${blocking}`,
+      );
+    }
+    expect(result.level).toBe(level);
+  });
+
+  it('checkout-service is exactly Level 2: every Level 2 check passes, some Level 3 ones fail', () => {
+    const result = evaluate('checkout-service');
+    const levelOf = new Map(builtinChecks.map(c => [c.id, c]));
+    const l2 = result.checks.filter(c => levelOf.get(c.checkId)?.level === 2);
+    expect(
+      l2.filter(
+        c => c.status !== 'pass' && levelOf.get(c.checkId)?.kind === 'required',
+      ),
+    ).toEqual([]);
+    const l3fails = result.checks.filter(
+      c => levelOf.get(c.checkId)?.level === 3 && c.status === 'fail',
+    );
+    expect(l3fails.map(c => c.checkId)).toEqual(
+      expect.arrayContaining([
+        'process.code-quality',
+        'process.alerting',
+        'technology.tracing',
+      ]),
+    );
+    expect(result.details?.target).toMatchObject({
+      level: 3,
+      date: '2027-03-31',
+      gap: 1,
+      overdue: false,
+    });
+  });
+});

@@ -42,11 +42,25 @@ async function openMaturityTab(page: Page, name: string, title: string) {
   throw new Error(`${name} was never evaluated`);
 }
 
-test('checkout-service shows the ownership check computed by the backend', async ({
+test('checkout-service is Level 2 Operate, with its next steps and the ownership check', async ({
   page,
 }) => {
   await signIn(page);
   await openMaturityTab(page, 'checkout-service', 'Checkout Service');
+
+  // Computed by the backend from the example repository, read through the
+  // UrlReaderService, and the catalog.
+  await expect(page.getByText('Level 2 · Operate')).toBeVisible();
+  await expect(page.getByText('To reach Level 3 Scale')).toBeVisible();
+  await expect(
+    page.getByText('Code quality is measured').first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/Target: Level 3 Scale by 2027-03-31 \(1 level to go\)/),
+  ).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('checkout-service-maturity.png'),
+  });
 
   const row = page.getByRole('row').filter({ hasText: 'people.team-owner' });
   await expect(row).toContainText('Owned by a team');
@@ -64,6 +78,8 @@ test('legacy-billing fails ownership with the reason and the fix', async ({
 }) => {
   await signIn(page);
   await openMaturityTab(page, 'legacy-billing', 'Legacy Billing');
+  await expect(page.getByText('Level 0 · Not started')).toBeVisible();
+  await expect(page.getByText('Overdue')).toBeVisible();
 
   const row = page.getByRole('row').filter({ hasText: 'people.team-owner' });
   await expect(row).toContainText('Fail');

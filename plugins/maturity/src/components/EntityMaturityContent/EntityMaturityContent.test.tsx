@@ -125,3 +125,65 @@ describe('EntityMaturityContent', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('EntityMaturityContent summary', () => {
+  const withScore = ownedResult({
+    level: 2,
+    scorePercent: 71,
+    areaLevels: {
+      people: 2,
+      process: 2,
+      policy: 2,
+      technology: 2,
+      business: 2,
+    },
+    target: {
+      level: 3,
+      date: '2026-06-30',
+      source: 'system:default/payments',
+      gap: 1,
+      overdue: true,
+    },
+    next: {
+      level: 3,
+      steps: [{ checkId: 'people.team-owner', level: 2, status: 'fail' }],
+    },
+    messages: [
+      {
+        annotation: 'cloud-native-maturity/target-date',
+        value: '2027-02-30',
+        message: 'is not a calendar date (YYYY-MM-DD)',
+      },
+    ],
+  });
+
+  it('shows the level, areas, target with gap and overdue, and the next steps with their fix', async () => {
+    await render({ getEntityResult: async () => withScore });
+    expect(await screen.findByText('Level 2 · Operate')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Target: Level 3 Scale by 2026-06-30 \(1 level to go\)/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Overdue')).toBeInTheDocument();
+    expect(
+      screen.getByText(/set on system:default\/payments/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Score: 71% of weighted checks pass'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Business Outcomes: 2')).toBeInTheDocument();
+    expect(screen.getByText('To reach Level 3 Scale')).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/Set spec.owner to a Group entity/).length,
+    ).toBeGreaterThan(0);
+    expect(
+      screen.getByText(
+        'cloud-native-maturity/target-date: is not a calendar date (YYYY-MM-DD)',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('tells the owner how to set a target when there is none', async () => {
+    await render({ getEntityResult: async () => ownedResult({ level: 1 }) });
+    expect(await screen.findByText(/No target set/)).toBeInTheDocument();
+  });
+});

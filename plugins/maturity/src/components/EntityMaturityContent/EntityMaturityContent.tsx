@@ -23,6 +23,7 @@ import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
 import { CheckStatusChip } from '../CheckStatusChip';
+import { MaturitySummary } from '../MaturitySummary';
 
 interface Row extends CheckResult {
   id: string;
@@ -128,11 +129,16 @@ export function EntityMaturityContent() {
   }
   const { result, rubric } = value;
   const byId = new Map(rubric.checks.map(c => [c.id, c]));
-  const rows: Row[] = result.checks.map(c => ({
-    ...c,
-    id: c.checkId,
-    definition: byId.get(c.checkId),
-  }));
+  // Lowest level first, then by area, as the model reads.
+  const areaOrder = MATURITY_AREAS.map(a => a.id as string);
+  const rows: Row[] = result.checks
+    .map(c => ({ ...c, id: c.checkId, definition: byId.get(c.checkId) }))
+    .sort(
+      (a, b) =>
+        (a.definition?.level ?? 9) - (b.definition?.level ?? 9) ||
+        areaOrder.indexOf(a.definition?.area ?? '') -
+          areaOrder.indexOf(b.definition?.area ?? ''),
+    );
 
   return (
     <Grid container spacing={3}>
@@ -144,6 +150,9 @@ export function EntityMaturityContent() {
           </Alert>
         </Grid>
       )}
+      <Grid item xs={12}>
+        <MaturitySummary result={result} rubric={byId} />
+      </Grid>
       <Grid item xs={12}>
         <InfoCard
           title="Maturity checks"

@@ -29,6 +29,25 @@ export interface Config {
       denied?: string[];
     };
     /**
+     * Tools the built-in detection does not know, added to it: each a name
+     * and a regular expression over CI `run:` commands and `uses:` lines.
+     */
+    detection?: {
+      tests?: Array<{ tool: string; pattern: string }>;
+      smokeTests?: Array<{ tool: string; pattern: string }>;
+      imageBuilds?: Array<{ tool: string; pattern: string }>;
+      deploys?: Array<{ tool: string; pattern: string }>;
+      otherTools?: Array<{ tool: string; pattern: string }>;
+      scanners?: Array<{
+        /** container, config, policy, secret, sast, sbom, signing, provenance or dependency. */
+        kind: string;
+        tool: string;
+        pattern: string;
+      }>;
+      /** A match on a scan's line makes it report-only (it cannot fail the build). */
+      reportOnly?: string[];
+    };
+    /**
      * Checks an organisation adds without code. Each needs exactly one rule:
      * an annotation that must be set, a file glob that must match in the
      * repository, or a pushed fact compared with a threshold.

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { builtinChecks } from './checks';
 import { applyCheckOverrides, readMaturityConfig } from './config';
+import { extractRepository } from './signals';
 
 const read = (maturity: unknown) =>
   readMaturityConfig(new ConfigReader({ maturity } as any));
@@ -37,6 +38,18 @@ describe('readMaturityConfig', () => {
   it.each([
     [{ kinds: 'Component' }, 'maturity.kinds'],
     [{ concurrency: 0 }, 'maturity.concurrency'],
+    [
+      { detection: { tests: [{ tool: 'bazel', pattern: '(' }] } },
+      'maturity.detection.tests[0].pattern',
+    ],
+    [
+      { detection: { scanners: [{ kind: 'virus', tool: 'x', pattern: 'x' }] } },
+      'maturity.detection.scanners[0].kind',
+    ],
+    [
+      { detection: { reportOnly: ['[', 'ok'] } },
+      'maturity.detection.reportOnly[0]',
+    ],
     [{ concurrency: 2.5 }, 'maturity.concurrency'],
     [{ attestationMaxAgeDays: 'a year' }, 'maturity.attestationMaxAgeDays'],
     [{ tools: { allowed: 'github-actions' } }, 'maturity.tools.allowed'],
@@ -64,6 +77,44 @@ describe('readMaturityConfig', () => {
     [{ checks: { people: 'all' } }, 'maturity.checks.people'],
   ])('rejects %j with a message naming the key', (maturity, key) => {
     expect(() => read(maturity)).toThrow(key);
+  });
+});
+
+describe('detection config', () => {
+  it('adds the organisation tools, which the extraction then recognises', () => {
+    const { detection } = read({
+      detection: {
+        tests: [{ tool: 'bazel test', pattern: '\\bbazel test\\b' }],
+        scanners: [
+          {
+            kind: 'container',
+            tool: 'prisma',
+            pattern: 'twistcli images scan',
+          },
+        ],
+      },
+    });
+    const extraction = extractRepository(
+      [
+        {
+          path: '.github/workflows/ci.yml',
+          content: [
+            'on: pull_request',
+            'jobs:',
+            '  build:',
+            '    runs-on: ubuntu-latest',
+            '    steps:',
+            '      - run: bazel test //...',
+            '      - run: twistcli images scan --details app:1',
+          ].join('\n'),
+        },
+      ],
+      { tools: detection },
+    );
+    expect(extraction.ci[0].tests.map(t => t.tool)).toContain('bazel test');
+    expect(extraction.ci[0].scanners).toContainEqual(
+      expect.objectContaining({ kind: 'container', tool: 'prisma' }),
+    );
   });
 });
 

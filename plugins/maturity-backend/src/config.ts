@@ -4,7 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { MaturityCheckKind } from '@cnmaturity/plugin-maturity-common';
-import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
+import { MaturityCheck, ScannerKind } from '@cnmaturity/plugin-maturity-node';
+import { ToolPatterns, ToolRule } from './signals';
 
 /** Per-check overrides from `maturity.checks.<id>`. */
 export interface CheckOverride {
@@ -22,7 +23,89 @@ export interface MaturityConfig {
   /** Attestations older than this no longer pass. */
   attestationMaxAgeDays: number;
   tools: { allowed: string[]; denied: string[] };
+  /** The organisation's own tools, added to the built-in detection. */
+  detection: Partial<ToolPatterns>;
   checks: Record<string, CheckOverride>;
+}
+
+const SCANNER_KINDS: ScannerKind[] = [
+  'container',
+  'config',
+  'policy',
+  'secret',
+  'sast',
+  'sbom',
+  'signing',
+  'provenance',
+  'dependency',
+];
+
+function pattern(c: Config, key: string, fullKey: string): RegExp {
+  const source = c.getString(key);
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    throw configError(fullKey, `is not a valid regular expression: ${source}`);
+  }
+}
+
+function readRules(
+  root: Config | undefined,
+  key: 'tests' | 'smokeTests' | 'imageBuilds' | 'deploys' | 'otherTools',
+): ToolRule[] | undefined {
+  return root?.getOptionalConfigArray(`detection.${key}`)?.map((c, i) => ({
+    tool: c.getString('tool'),
+    pattern: pattern(c, 'pattern', `detection.${key}[${i}].pattern`),
+  }));
+}
+
+/**
+ * Tools an organisation uses that the built-in detection does not know:
+ * each a name and a regular expression over CI commands and `uses:` lines.
+ */
+function readDetection(root: Config | undefined): Partial<ToolPatterns> {
+  const out: Partial<ToolPatterns> = {};
+  for (const key of [
+    'tests',
+    'smokeTests',
+    'imageBuilds',
+    'deploys',
+    'otherTools',
+  ] as const) {
+    const rules = readRules(root, key);
+    if (rules) out[key] = rules;
+  }
+  const scanners = root?.getOptionalConfigArray('detection.scanners');
+  if (scanners) {
+    out.scanners = scanners.map((c, i) => {
+      const kind = c.getString('kind') as ScannerKind;
+      if (!SCANNER_KINDS.includes(kind)) {
+        throw configError(
+          `detection.scanners[${i}].kind`,
+          `must be one of ${SCANNER_KINDS.join(', ')}, got ${kind}`,
+        );
+      }
+      return {
+        kind,
+        tool: c.getString('tool'),
+        pattern: pattern(c, 'pattern', `detection.scanners[${i}].pattern`),
+      };
+    });
+  }
+  const reportOnly = root?.getOptionalStringArray('detection.reportOnly');
+  if (reportOnly) {
+    out.reportOnly = reportOnly.map((source, i) => {
+      try {
+        return new RegExp(source);
+      } catch {
+        throw configError(
+          `detection.reportOnly[${i}]`,
+          `is not a valid regular expression: ${source}`,
+        );
+      }
+    });
+  }
+  return out;
 }
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -69,6 +152,8 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     denied: root?.getOptionalStringArray('tools.denied') ?? [],
   };
 
+  const detection = readDetection(root);
+
   // Check ids contain a dot (`people.team-owner`), and config keys cannot,
   // so overrides nest by area: `maturity.checks.people.team-owner.weight`.
   const checks: Record<string, CheckOverride> = {};
@@ -80,7 +165,15 @@ export function readMaturityConfig(config: Config): MaturityConfig {
       checks[id] = readOverride(id, areaConfig.getConfig(slug));
     }
   }
-  return { schedule, kinds, concurrency, attestationMaxAgeDays, tools, checks };
+  return {
+    schedule,
+    kinds,
+    concurrency,
+    attestationMaxAgeDays,
+    tools,
+    detection,
+    checks,
+  };
 }
 
 function wholeNumber(

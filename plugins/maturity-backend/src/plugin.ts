@@ -59,7 +59,11 @@ export const maturityPlugin = createBackendPlugin({
           maturityConfig.checks,
         );
         const store = await DatabaseMaturityStore.create({ database });
-        const repositories = new RepositoryCollector({ urlReader, logger });
+        const repositories = new RepositoryCollector({
+          urlReader,
+          logger,
+          tools: maturityConfig.detection,
+        });
         const evaluator = new MaturityEvaluator({
           catalog,
           auth,

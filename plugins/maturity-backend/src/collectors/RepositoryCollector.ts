@@ -1,8 +1,11 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
-import { extractRepository } from '../signals/extractRepository';
-import { isRelevantRepoFile } from '../signals/fileFilter';
+import {
+  extractRepository,
+  isRelevantRepoFile,
+  ToolPatterns,
+} from '../signals';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -38,6 +41,8 @@ export class RepositoryCollector {
       urlReader: UrlReaderService;
       logger: LoggerService;
       maxFileBytes?: number;
+      /** The organisation's tools, added to the built-in detection. */
+      tools?: Partial<ToolPatterns>;
     },
   ) {}
 
@@ -84,7 +89,10 @@ export class RepositoryCollector {
           await tree.files()
         ).map(async f => ({ path: f.path, content: await f.content() })),
       );
-      const extraction = extractRepository(files, { maxFileBytes });
+      const extraction = extractRepository(files, {
+        maxFileBytes,
+        tools: this.options.tools,
+      });
       extraction.notes.push(...skipped);
       return { status: 'ok', url, extraction };
     } catch (e) {

@@ -1,0 +1,117 @@
+import { Entity } from '@backstage/catalog-model';
+import { builtinChecks } from '../checks';
+import { component, group } from '../__testUtils__/entities';
+import { signalsFor } from '../__testUtils__/signals';
+import { evaluateEntity, inheritanceChain } from './evaluateEntity';
+
+const system: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    annotations: {
+      'cloud-native-maturity/target-level': 'scale',
+      'cloud-native-maturity/target-date': '2027-03-31',
+      'cloud-native-maturity/exempt.process.container-scan':
+        'Scanned centrally (PLAT-1)',
+    },
+  },
+  spec: { owner: 'payments-team', domain: 'commerce' },
+};
+const team = group('payments-team', ['ada']);
+
+describe('evaluateEntity', () => {
+  it('inherits target and exemptions from the System; the entity overrides the target', () => {
+    const svc = component('svc', {
+      owner: 'payments-team',
+      system: 'payments',
+    });
+    expect(
+      inheritanceChain(
+        svc,
+        signalsFor(svc, { related: [system, team] }).related,
+      ).map(e => e.metadata.name),
+    ).toEqual(['svc', 'payments', 'payments-team']);
+    const inherited = evaluateEntity(
+      builtinChecks,
+      signalsFor(svc, { related: [system, team] }),
+    );
+    expect(inherited.details?.target).toMatchObject({
+      level: 3,
+      date: '2027-03-31',
+      source: 'system:default/payments',
+    });
+    expect(
+      inherited.checks.find(c => c.checkId === 'process.container-scan'),
+    ).toMatchObject({
+      status: 'exempt',
+      message: 'Exempt: Scanned centrally (PLAT-1)',
+    });
+
+    const own = component(
+      'svc',
+      { owner: 'payments-team', system: 'payments' },
+      {
+        annotations: { 'cloud-native-maturity/target-level': '2' },
+      },
+    );
+    const overridden = evaluateEntity(
+      builtinChecks,
+      signalsFor(own, { related: [system, team] }),
+    );
+    expect(overridden.details?.target).toMatchObject({
+      level: 2,
+      source: 'component:default/svc',
+    });
+  });
+
+  it('turns malformed annotations into messages and still evaluates', () => {
+    const svc = component(
+      'svc',
+      { owner: 'payments-team' },
+      {
+        annotations: {
+          'cloud-native-maturity/target-level': 'eleven',
+          'cloud-native-maturity/target-date': '2027-02-30',
+          'cloud-native-maturity/attest.people.k8s-fundamentals': 'yesterday',
+        },
+      },
+    );
+    const record = evaluateEntity(
+      builtinChecks,
+      signalsFor(svc, { related: [team] }),
+    );
+    expect(record.details?.messages?.map(m => m.annotation)).toEqual(
+      expect.arrayContaining([
+        'cloud-native-maturity/target-level',
+        'cloud-native-maturity/target-date',
+        'cloud-native-maturity/attest.people.k8s-fundamentals',
+      ]),
+    );
+    expect(record.details?.target).toBeUndefined();
+    expect(record.checks).toHaveLength(builtinChecks.length);
+  });
+
+  it('never throws on a hostile entity', () => {
+    const hostile = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'x',
+        annotations: { 'cloud-native-maturity/target-level': 5 } as any,
+        links: 'nope' as any,
+      },
+      spec: {
+        owner: ['a'],
+        system: 42,
+        dependsOn: 'resource:x',
+        providesApis: [null],
+        type: {},
+      },
+    } as any;
+    const record = evaluateEntity(builtinChecks, signalsFor(hostile));
+    expect(record.level).toBe(0);
+    expect(record.owner).toBeUndefined();
+  });
+});

@@ -19,6 +19,8 @@ export interface Config {
     kinds?: string[];
     /** How many repositories are read at once, 1 to 100. Default 8. */
     concurrency?: number;
+    /** Repository files larger than this many bytes are skipped with a note. Default 1 MiB. */
+    maxFileBytes?: number;
     /** Attestations older than this many days no longer pass. Default 365. */
     attestationMaxAgeDays?: number;
     /** The organisation's CI/CD tool lists, for `people.consolidated-tooling`. */

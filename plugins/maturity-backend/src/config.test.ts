@@ -14,6 +14,7 @@ describe('readMaturityConfig', () => {
     expect(config.checks).toEqual({});
     expect(config.concurrency).toBe(8);
     expect(config.attestationMaxAgeDays).toBe(365);
+    expect(config.maxFileBytes).toBe(1024 * 1024);
     expect(config.tools).toEqual({ allowed: [], denied: [] });
   });
 
@@ -38,6 +39,7 @@ describe('readMaturityConfig', () => {
   it.each([
     [{ kinds: 'Component' }, 'maturity.kinds'],
     [{ concurrency: 0 }, 'maturity.concurrency'],
+    [{ maxFileBytes: 10 }, 'maturity.maxFileBytes'],
     [
       { detection: { tests: [{ tool: 'bazel', pattern: '(' }] } },
       'maturity.detection.tests[0].pattern',

@@ -22,6 +22,8 @@ export interface MaturityConfig {
   concurrency: number;
   /** Attestations older than this no longer pass. */
   attestationMaxAgeDays: number;
+  /** Repository files larger than this are skipped with a note. */
+  maxFileBytes: number;
   tools: { allowed: string[]; denied: string[] };
   /** The organisation's own tools, added to the built-in detection. */
   detection: Partial<ToolPatterns>;
@@ -147,6 +149,13 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     1,
     3650,
   );
+  const maxFileBytes = wholeNumber(
+    root,
+    'maxFileBytes',
+    1024 * 1024,
+    1024,
+    64 * 1024 * 1024,
+  );
   const tools = {
     allowed: root?.getOptionalStringArray('tools.allowed') ?? [],
     denied: root?.getOptionalStringArray('tools.denied') ?? [],
@@ -170,6 +179,7 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     kinds,
     concurrency,
     attestationMaxAgeDays,
+    maxFileBytes,
     tools,
     detection,
     checks,

@@ -63,6 +63,7 @@ export const maturityPlugin = createBackendPlugin({
           urlReader,
           logger,
           tools: maturityConfig.detection,
+          maxFileBytes: maturityConfig.maxFileBytes,
         });
         const evaluator = new MaturityEvaluator({
           catalog,

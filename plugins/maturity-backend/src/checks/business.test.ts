@@ -1,45 +1,26 @@
 import { Entity } from '@backstage/catalog-model';
+import { WorkloadFacts } from '@cnmaturity/plugin-maturity-node';
 import {
-  RepoExtraction,
-  WorkloadFacts,
-} from '@cnmaturity/plugin-maturity-node';
-import { component } from '../__testUtils__/entities';
+  Case,
+  hostileComponent,
+  repoFor,
+  service,
+  UNKNOWN,
+  workload as baseWorkload,
+} from '../__testUtils__/extractions';
 import { emptyExtraction, signalsFor } from '../__testUtils__/signals';
 import { businessEvaluators } from './business';
 
-type Case = [
-  string,
-  ReturnType<typeof signalsFor>,
-  'pass' | 'fail' | 'unknown',
-  string,
-];
-
-const UNKNOWN =
-  'The repository could not be read: The entity has no source location.';
-
 const svc = (metadata: Partial<Entity['metadata']> = {}) =>
-  component('checkout', { owner: 'payments-team' }, metadata);
+  service({}, metadata);
 
 const noRepo = signalsFor(svc());
-const repo = (extraction: Partial<RepoExtraction>, entity = svc()) =>
-  signalsFor(entity, { extraction });
+const repo = repoFor(svc);
 
-function workload(
+const workload = (
   labels: Record<string, string>,
   overrides: Partial<WorkloadFacts> = {},
-): WorkloadFacts {
-  return {
-    file: 'deploy/base/deployment.yaml',
-    line: 1,
-    kind: 'Deployment',
-    name: 'checkout',
-    source: 'manifest',
-    containers: [],
-    annotations: {},
-    labels,
-    ...overrides,
-  };
-}
+) => baseWorkload({ labels, ...overrides });
 
 describe('businessEvaluators', () => {
   it('covers exactly the Business outcomes checks of the rubric', () => {
@@ -237,36 +218,23 @@ describe('businessEvaluators', () => {
   });
 
   const hostile: Entity[] = [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: { name: 'no-spec' },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
+    hostileComponent({ name: 'no-spec' }),
+    hostileComponent(
+      {
         name: 'wrong-types',
-        annotations: 'backstage.io/adr-location' as unknown as Record<
-          string,
-          string
-        >,
-        links: { type: 'cost' } as unknown as [],
+        annotations: 'backstage.io/adr-location',
+        links: { type: 'cost' },
       },
-      spec: [] as unknown as Entity['spec'],
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'odd-values',
-        annotations: {
-          'backstage.io/source-template': {},
-          'backstage.io/techdocs-ref': 1,
-        } as unknown as Record<string, string>,
-        links: [{ url: 'https://x', type: 7 }] as unknown as [],
+      [],
+    ),
+    hostileComponent({
+      name: 'odd-values',
+      annotations: {
+        'backstage.io/source-template': {},
+        'backstage.io/techdocs-ref': 1,
       },
-    },
+      links: [{ url: 'https://x', type: 7 }],
+    }),
   ];
 
   it.each(hostile.map(e => [e.metadata.name, e]))(

@@ -11,12 +11,8 @@ import {
   pass,
   withRepository,
 } from './evaluators';
-import {
-  annotationValue,
-  firstAnnotationOf,
-  linksOfType,
-  where,
-} from './people';
+import { annotationValue, firstAnnotation, linksOfType } from './entityFields';
+import { where } from './extractionHelpers';
 
 /** Level 1, Business outcomes: attestation only. */
 export function evaluateKpisDefined(): MaturityCheckOutcome {
@@ -45,7 +41,7 @@ const RATIONALE_ANNOTATIONS = [
 export function evaluateMigrationRationale(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
-  const found = firstAnnotationOf(signals.entity, RATIONALE_ANNOTATIONS);
+  const found = firstAnnotation(signals.entity, RATIONALE_ANNOTATIONS);
   if (found) {
     return pass(
       found.key === 'backstage.io/adr-location'

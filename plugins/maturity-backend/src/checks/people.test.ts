@@ -1,10 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  CiDeploy,
-  CiPipeline,
-  RepoExtraction,
-} from '@cnmaturity/plugin-maturity-node';
+import { CiDeploy, CiPipeline } from '@cnmaturity/plugin-maturity-node';
 import { component, group } from '../__testUtils__/entities';
+import {
+  Case,
+  deploy as baseDeploy,
+  hostileComponent,
+  pipeline as basePipeline,
+  repoFor,
+  service,
+} from '../__testUtils__/extractions';
 import { signalsFor } from '../__testUtils__/signals';
 import { evaluateTeamOwner, peopleEvaluators } from './people';
 
@@ -75,17 +79,9 @@ describe('people.team-owner', () => {
 // The other People checks. Each case says what an owner would read.
 // ---------------------------------------------------------------------------
 
-type Case = [
-  string,
-  ReturnType<typeof signalsFor>,
-  'pass' | 'fail' | 'unknown',
-  string,
-];
-
-function pipeline(overrides: Partial<CiPipeline> = {}): CiPipeline {
-  return {
-    system: 'github-actions',
-    file: '.github/workflows/ci.yml',
+/** People tests run CI on pushes only, and deploy to staging with helm. */
+const pipeline = (overrides: Partial<CiPipeline> = {}) =>
+  basePipeline({
     triggers: {
       pullRequest: false,
       pushDefaultBranch: true,
@@ -93,43 +89,19 @@ function pipeline(overrides: Partial<CiPipeline> = {}): CiPipeline {
       schedule: false,
       manual: false,
     },
-    tests: [],
-    smokeTests: [],
-    imageBuilds: [],
-    deploys: [],
-    scanners: [],
-    actions: { total: 0, pinnedBySha: 0 },
-    tools: [],
     ...overrides,
-  };
-}
+  });
 
-function deploy(overrides: Partial<CiDeploy> = {}): CiDeploy {
-  return {
-    file: '.github/workflows/deploy.yml',
-    line: 30,
-    tool: 'helm upgrade',
-    environment: 'staging',
-    onDefaultBranch: true,
-    onTags: false,
-    manualApproval: false,
-    ...overrides,
-  };
-}
+const deploy = (overrides: Partial<CiDeploy> = {}) =>
+  baseDeploy({ tool: 'helm upgrade', environment: 'staging', ...overrides });
 
 const svc = (
   spec: Record<string, unknown> = {},
   annotations: Record<string, unknown> = {},
-) =>
-  component(
-    'checkout',
-    { owner: 'payments-team', ...spec },
-    { annotations: annotations as Record<string, string> },
-  );
+) => service(spec, { annotations: annotations as Record<string, string> });
 
 const noRepo = signalsFor(svc());
-const repo = (extraction: Partial<RepoExtraction>, entity = svc()) =>
-  signalsFor(entity, { extraction });
+const repo = repoFor(svc);
 
 function cluster(owner?: unknown): Entity {
   return {
@@ -527,38 +499,30 @@ describe('peopleEvaluators', () => {
   });
 
   const hostile: Entity[] = [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: { name: 'no-spec' },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
+    hostileComponent({ name: 'no-spec' }),
+    hostileComponent(
+      {
         name: 'wrong-types',
-        annotations: 'argocd/app-name' as unknown as Record<string, string>,
-        links: 'dashboard' as unknown as [],
+        annotations: 'argocd/app-name',
+        links: 'dashboard',
       },
-      spec: {
+      {
         owner: 7,
         dependsOn: 'resource:default/prod-cluster',
         providesApis: [1, null, {}],
         lifecycle: ['production'],
       },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
+    ),
+    hostileComponent(
+      {
         name: 'odd-values',
         annotations: {
           'argocd/app-name': 3,
           'backstage.io/source-template': null,
-        } as unknown as Record<string, string>,
+        },
       },
-      spec: [] as unknown as Entity['spec'],
-    },
+      [],
+    ),
   ];
 
   it.each(hostile.map(e => [e.metadata.name, e]))(

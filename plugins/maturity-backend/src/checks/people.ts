@@ -18,95 +18,13 @@ import {
   pass,
   withRepository,
 } from './evaluators';
-
-// ---------------------------------------------------------------------------
-// Entity readers shared by the people, technology and business checks.
-// Entities come from YAML anyone can edit, so each reader tolerates wrong
-// types instead of throwing.
-// ---------------------------------------------------------------------------
-
-/** A non-empty string annotation, trimmed, or undefined. */
-export function annotationValue(
-  entity: Entity,
-  key: string,
-): string | undefined {
-  const raw: unknown = entity?.metadata?.annotations;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const value = (raw as Record<string, unknown>)[key];
-  return typeof value === 'string' && value.trim() !== ''
-    ? value.trim()
-    : undefined;
-}
-
-/** The first of `keys` set on the entity, as key and value. */
-export function firstAnnotationOf(
-  entity: Entity,
-  keys: readonly string[],
-): { key: string; value: string } | undefined {
-  for (const key of keys) {
-    const value = annotationValue(entity, key);
-    if (value) return { key, value };
-  }
-  return undefined;
-}
-
-/** A field of `spec`, whatever its type; undefined when spec is not an object. */
-export function specValue(entity: Entity, key: string): unknown {
-  const spec: unknown = entity?.spec;
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
-    return undefined;
-  }
-  return (spec as Record<string, unknown>)[key];
-}
-
-/** `metadata.links` entries of one type (case-insensitive) with a url. */
-export function linksOfType(
-  entity: Entity,
-  type: string,
-): Array<{ url: string; title?: string }> {
-  const raw: unknown = entity?.metadata?.links;
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap(link => {
-    if (!link || typeof link !== 'object') return [];
-    const { url, title, type: linkType } = link as Record<string, unknown>;
-    if (typeof url !== 'string' || url.trim() === '') return [];
-    if (typeof linkType !== 'string') return [];
-    if (linkType.toLocaleLowerCase('en-US') !== type) return [];
-    return [{ url, ...(typeof title === 'string' ? { title } : {}) }];
-  });
-}
-
-/**
- * The Resource refs in `spec.dependsOn`, lower case and fully qualified,
- * with the catalog entity when it could be resolved.
- */
-export function resourceDependencies(
-  signals: MaturitySignals,
-): Array<{ ref: string; entity?: Entity }> {
-  const raw = specValue(signals.entity, 'dependsOn');
-  if (!Array.isArray(raw)) return [];
-  const namespace =
-    typeof signals.entity?.metadata?.namespace === 'string'
-      ? signals.entity.metadata.namespace
-      : 'default';
-  return raw.flatMap(item => {
-    if (typeof item !== 'string') return [];
-    try {
-      const parsed = parseEntityRef(item, { defaultNamespace: namespace });
-      if (parsed.kind.toLocaleLowerCase('en-US') !== 'resource') return [];
-      const ref = stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
-      return [{ ref, entity: signals.related.get(ref) }];
-    } catch {
-      // dependsOn entries need a kind; anything else cannot be a Resource.
-      return [];
-    }
-  });
-}
-
-/** "file:line", or just the file, for messages. */
-export function where(location: { file: string; line?: number }): string {
-  return location.line ? `${location.file}:${location.line}` : location.file;
-}
+import {
+  annotationValue,
+  firstAnnotation,
+  resourceDependencies,
+  specValue,
+} from './entityFields';
+import { deploysOf, lc, where } from './extractionHelpers';
 
 const NO_CI = 'No CI pipeline found (GitHub Actions, GitLab CI, Jenkins, ...)';
 
@@ -250,10 +168,6 @@ export function evaluateFastFeedback(
     );
   });
 }
-
-/** Lower case, trimmed. */
-const lc = (value: unknown) =>
-  typeof value === 'string' ? value.trim().toLocaleLowerCase('en-US') : '';
 
 /**
  * Whether a tool as recognised in CI ("helm upgrade", "docker/build-push-action")
@@ -419,10 +333,7 @@ const GITOPS_ANNOTATIONS = ['argocd/app-name', 'argocd/app-selector'];
 export function evaluateAutoDeploy(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
-  const gitopsAnnotation = firstAnnotationOf(
-    signals.entity,
-    GITOPS_ANNOTATIONS,
-  );
+  const gitopsAnnotation = firstAnnotation(signals.entity, GITOPS_ANNOTATIONS);
   if (gitopsAnnotation) {
     return pass(
       `Deployed by Argo CD (${gitopsAnnotation.key}: ${gitopsAnnotation.value}).`,
@@ -430,7 +341,7 @@ export function evaluateAutoDeploy(
     );
   }
   return withRepository(signals, extraction => {
-    const deploys = extraction.ci.flatMap(p => p.deploys ?? []);
+    const deploys = deploysOf(extraction);
     const automatic = deploys.find(
       d => (d.onDefaultBranch || d.onTags) && !d.manualApproval,
     );
@@ -498,7 +409,7 @@ export function evaluateContinuousDelivery(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
   return withRepository(signals, extraction => {
-    const deploys = extraction.ci.flatMap(p => p.deploys ?? []);
+    const deploys = deploysOf(extraction);
     const onMerge = deploys.find(d => d.onDefaultBranch && !d.manualApproval);
     if (onMerge) {
       return pass(

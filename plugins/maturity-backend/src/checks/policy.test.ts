@@ -1,6 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  CiPipeline,
   ContainerFacts,
   FoundScanner,
   MaturityCheckOutcome,
@@ -8,7 +7,16 @@ import {
   RepoExtraction,
   WorkloadFacts,
 } from '@cnmaturity/plugin-maturity-node';
-import { component } from '../__testUtils__/entities';
+import {
+  annotatedComponent,
+  Case,
+  CI,
+  container as baseContainer,
+  pipeline as basePipeline,
+  repoFor,
+  scanner as baseScanner,
+  workload as baseWorkload,
+} from '../__testUtils__/extractions';
 import { signalsFor } from '../__testUtils__/signals';
 import {
   evaluateComplianceRequirements,
@@ -20,74 +28,33 @@ import {
   policyEvaluators,
 } from './policy';
 
-const CI = '.github/workflows/ci.yml';
-
-function pipeline(scanners: FoundScanner[]): CiPipeline {
-  return {
-    system: 'github-actions',
-    file: CI,
-    triggers: {
-      pullRequest: true,
-      pushDefaultBranch: true,
-      tags: false,
-      schedule: false,
-      manual: false,
-    },
-    tests: [],
-    smokeTests: [],
-    imageBuilds: [],
-    deploys: [],
-    scanners,
-    actions: { total: 0, pinnedBySha: 0 },
-    tools: [],
-  };
-}
+const pipeline = (scanners: FoundScanner[]) => basePipeline({ scanners });
 
 const scanner = (
   kind: FoundScanner['kind'],
   tool: string,
   blocking = true,
-): FoundScanner => ({ kind, tool, blocking, file: CI, line: 30 });
+): FoundScanner => baseScanner({ kind, tool, blocking, line: 30 });
 
-function container(
+const container = (
   name: string,
   requests: ContainerFacts['requests'] = { cpu: '100m', memory: '128Mi' },
-): ContainerFacts {
-  return {
-    name,
-    requests,
-    limits: {},
-    readinessProbe: true,
-    livenessProbe: true,
-    securityContext: {},
-  };
-}
+) => baseContainer({ name, requests });
 
-function workload(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
-  return {
-    kind: 'Deployment',
-    name: 'svc',
+const workload = (overrides: Partial<WorkloadFacts> = {}) =>
+  baseWorkload({
     file: 'deploy/deployment.yaml',
-    line: 1,
-    source: 'manifest',
+    name: 'svc',
     containers: [container('app')],
-    annotations: {},
-    labels: {},
     ...overrides,
-  };
-}
+  });
 
 const scraped = { 'prometheus.io/scrape': 'true' };
 
 const svc = (annotations: Record<string, unknown> = {}) =>
-  component('svc', {}, { annotations } as Partial<Entity['metadata']>);
-
-const repo = (extraction: Partial<RepoExtraction>, entity = svc()) =>
-  signalsFor(entity, { extraction });
-
+  annotatedComponent(annotations);
+const repo = repoFor(svc);
 const noRepo = (entity = svc()) => signalsFor(entity);
-
-type Case = [string, MaturitySignals, MaturityCheckOutcome['status'], string];
 
 function runCases(
   evaluate: (s: MaturitySignals) => MaturityCheckOutcome,

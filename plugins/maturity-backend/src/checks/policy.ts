@@ -11,13 +11,13 @@ import {
   pass,
   withRepository,
 } from './evaluators';
+import { annotationsMatching, firstAnnotation } from './entityFields';
 import {
-  annotationsMatching,
-  firstAnnotation,
   listing,
   scannersOf,
   toolName,
-} from './process';
+  workloadName,
+} from './extractionHelpers';
 
 /**
  * Level 1, Policy: attestation only. Which regulations apply is a judgement
@@ -88,9 +88,6 @@ const SCRAPE_OBJECTS = ['ServiceMonitor', 'PodMonitor'];
 // Batch workloads finish before a scrape interval passes; they push metrics
 // if at all, so only long-running workloads must be scraped.
 const BATCH_KINDS = ['Job', 'CronJob'];
-
-const workloadName = (w: WorkloadFacts) =>
-  `${w.kind}${w.name ? ` ${w.name}` : ''}`;
 
 const annotationTrue = (w: WorkloadFacts, key: string) => {
   const value: unknown = w.annotations?.[key];

@@ -1,13 +1,20 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   CiDeploy,
-  CiPipeline,
   FoundScanner,
   MaturityCheckOutcome,
   MaturitySignals,
-  RepoExtraction,
 } from '@cnmaturity/plugin-maturity-node';
-import { component } from '../__testUtils__/entities';
+import {
+  annotatedComponent,
+  Case,
+  CI,
+  deploy as baseDeploy,
+  hostileComponent,
+  pipeline,
+  repoFor,
+  scanner as baseScanner,
+} from '../__testUtils__/extractions';
 import { emptyExtraction, signalsFor } from '../__testUtils__/signals';
 import {
   evaluateAlerting,
@@ -32,62 +39,18 @@ import {
   processEvaluators,
 } from './process';
 
-const CI = '.github/workflows/ci.yml';
-
-function pipeline(overrides: Partial<CiPipeline> = {}): CiPipeline {
-  return {
-    system: 'github-actions',
-    file: CI,
-    triggers: {
-      pullRequest: true,
-      pushDefaultBranch: true,
-      tags: false,
-      schedule: false,
-      manual: false,
-    },
-    tests: [],
-    smokeTests: [],
-    imageBuilds: [],
-    deploys: [],
-    scanners: [],
-    actions: { total: 0, pinnedBySha: 0 },
-    tools: [],
-    ...overrides,
-  };
-}
-
-function scanner(
+const scanner = (
   kind: FoundScanner['kind'],
   tool: string,
   blocking = true,
-): FoundScanner {
-  return { kind, tool, blocking, file: CI, line: 12 };
-}
+): FoundScanner => baseScanner({ kind, tool, blocking, line: 12 });
 
-function deploy(overrides: Partial<CiDeploy> = {}): CiDeploy {
-  return {
-    tool: 'helm',
-    file: CI,
-    line: 40,
-    environment: 'production',
-    onDefaultBranch: true,
-    onTags: false,
-    manualApproval: false,
-    ...overrides,
-  };
-}
+const deploy = (overrides: Partial<CiDeploy> = {}) =>
+  baseDeploy({ tool: 'helm', file: CI, line: 40, ...overrides });
 
-const svc = (annotations: Record<string, unknown> = {}, extra = {}) =>
-  component('svc', {}, { annotations, ...extra } as Partial<
-    Entity['metadata']
-  >);
-
-const repo = (extraction: Partial<RepoExtraction>, entity = svc()) =>
-  signalsFor(entity, { extraction });
-
+const svc = annotatedComponent;
+const repo = repoFor(svc);
 const noRepo = (entity = svc()) => signalsFor(entity);
-
-type Case = [string, MaturitySignals, MaturityCheckOutcome['status'], string];
 
 function runCases(
   evaluate: (s: MaturitySignals) => MaturityCheckOutcome,
@@ -136,11 +99,7 @@ describe('processEvaluators', () => {
     ],
     [
       'links is an object, spec missing',
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: { name: 'x', links: { type: 'logs' } as any },
-      },
+      hostileComponent({ name: 'x', links: { type: 'logs' } }),
     ],
     [
       'links entries are junk',

@@ -1,16 +1,10 @@
-import { Entity } from '@backstage/catalog-model';
+import { CheckEvidence } from '@cnmaturity/plugin-maturity-common';
 import {
-  CheckEvidence,
-  MATURITY_ANNOTATION_PREFIX,
-} from '@cnmaturity/plugin-maturity-common';
-import {
-  CiDeploy,
   CiPipeline,
   CiSystem,
   FoundScanner,
   MaturityCheckOutcome,
   MaturitySignals,
-  RepoExtraction,
   ScannerKind,
 } from '@cnmaturity/plugin-maturity-node';
 import {
@@ -21,66 +15,18 @@ import {
   pass,
   withRepository,
 } from './evaluators';
-
-// ---------------------------------------------------------------------------
-// Shared readers. Entities come from YAML anyone can edit, so every reader
-// tolerates wrong types instead of throwing.
-// ---------------------------------------------------------------------------
-
-/** The entity's annotations with string values only. */
-export function stringAnnotations(entity: Entity): Record<string, string> {
-  const raw: unknown = entity?.metadata?.annotations;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof value === 'string' && value.trim() !== '') {
-      result[key] = value.trim();
-    }
-  }
-  return result;
-}
-
-/** The first of `keys` set to a non-empty string, as evidence. */
-export function firstAnnotation(
-  entity: Entity,
-  keys: readonly string[],
-): { key: string; value: string } | undefined {
-  const annotations = stringAnnotations(entity);
-  for (const key of keys) {
-    if (annotations[key]) return { key, value: annotations[key] };
-  }
-  return undefined;
-}
-
-/** Annotations whose key matches, ignoring this plugin's own annotations. */
-export function annotationsMatching(
-  entity: Entity,
-  test: (key: string) => boolean,
-): Array<{ key: string; value: string }> {
-  return Object.entries(stringAnnotations(entity))
-    .filter(([key]) => !key.startsWith(MATURITY_ANNOTATION_PREFIX) && test(key))
-    .map(([key, value]) => ({ key, value }));
-}
-
-/** `metadata.links` entries that have a string url. */
-export function entityLinks(
-  entity: Entity,
-): Array<{ url: string; type?: string; title?: string }> {
-  const raw: unknown = entity?.metadata?.links;
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap(link => {
-    if (!link || typeof link !== 'object') return [];
-    const { url, type, title } = link as Record<string, unknown>;
-    if (typeof url !== 'string' || url.trim() === '') return [];
-    return [
-      {
-        url,
-        type: typeof type === 'string' ? type : undefined,
-        title: typeof title === 'string' ? title : undefined,
-      },
-    ];
-  });
-}
+import {
+  annotationsMatching,
+  entityLinks,
+  firstAnnotation,
+} from './entityFields';
+import {
+  deploysOf,
+  lc,
+  listing,
+  scannersOf,
+  toolName,
+} from './extractionHelpers';
 
 export const linkEvidence = (url: string): CheckEvidence => ({
   type: 'catalog',
@@ -90,16 +36,6 @@ export const linkEvidence = (url: string): CheckEvidence => ({
 
 const annotationFound = (a: { key: string; value: string }) =>
   annotationEvidence(a.key, a.value);
-
-/** "a", "a and b", "a, b and c". */
-export function listing(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-/** Lower case and trimmed, for tool and environment names. */
-const lc = (value: string | undefined) =>
-  (value ?? '').trim().toLocaleLowerCase('en-US');
 
 const CI_SYSTEM_NAMES: Record<CiSystem, string> = {
   'github-actions': 'GitHub Actions',
@@ -112,78 +48,8 @@ const CI_SYSTEM_NAMES: Record<CiSystem, string> = {
   drone: 'Drone',
 };
 
-// Owners read "Trivy", not "aquasecurity/trivy-action"; the first match wins,
-// so longer names come before the names they contain.
-const TOOL_NAMES: Array<[string, string]> = [
-  ['docker scout', 'Docker Scout'],
-  ['snyk', 'Snyk'],
-  ['trivy', 'Trivy'],
-  ['grype', 'Grype'],
-  ['anchore', 'Anchore'],
-  ['checkov', 'Checkov'],
-  ['kubescape', 'Kubescape'],
-  ['kube-linter', 'kube-linter'],
-  ['kics', 'KICS'],
-  ['conftest', 'conftest'],
-  ['tfsec', 'tfsec'],
-  ['hadolint', 'hadolint'],
-  ['polaris', 'Polaris'],
-  ['kyverno', 'Kyverno'],
-  ['gator', 'Gatekeeper gator'],
-  ['sonar', 'SonarQube'],
-  ['codeql', 'CodeQL'],
-  ['semgrep', 'Semgrep'],
-  ['syft', 'Syft'],
-  ['cyclonedx', 'CycloneDX'],
-  ['cosign', 'cosign'],
-  ['notation', 'Notation'],
-  ['slsa', 'SLSA'],
-  ['gitleaks', 'Gitleaks'],
-  ['trufflehog', 'TruffleHog'],
-  ['renovate', 'Renovate'],
-  ['dependabot', 'Dependabot'],
-  ['argocd', 'Argo CD'],
-  ['flux', 'Flux'],
-  ['argo-rollouts', 'Argo Rollouts'],
-  ['flagger', 'Flagger'],
-  ['fluent-bit', 'Fluent Bit'],
-  ['fluentbit', 'Fluent Bit'],
-  ['fluentd', 'Fluentd'],
-  ['otel', 'OpenTelemetry Collector'],
-  ['opentelemetry', 'OpenTelemetry Collector'],
-  ['vector', 'Vector'],
-  ['promtail', 'Promtail'],
-];
-
-/** A tool as an owner would name it. */
-export function toolName(tool: string): string {
-  const key = lc(tool);
-  return TOOL_NAMES.find(([needle]) => key.includes(needle))?.[1] ?? tool;
-}
-
 const scannerEvidence = (s: FoundScanner) =>
   fileEvidence(s, `${s.tool}${s.blocking ? '' : ' (report only)'}`);
-
-/** Every scanner step of every pipeline, with the pipeline it runs in. */
-export function scannersOf(
-  extraction: RepoExtraction,
-  kinds: readonly ScannerKind[],
-): Array<FoundScanner & { pipeline: CiPipeline }> {
-  return extraction.ci.flatMap(pipeline =>
-    (pipeline.scanners ?? [])
-      .filter(s => kinds.includes(s.kind))
-      .map(s => ({ ...s, pipeline })),
-  );
-}
-
-/** Every deploy step, with the pipeline it runs in. */
-function deploysOf(
-  extraction: RepoExtraction,
-): Array<CiDeploy & { pipeline: CiPipeline }> {
-  return extraction.ci.flatMap(pipeline =>
-    (pipeline.deploys ?? []).map(d => ({ ...d, pipeline })),
-  );
-}
 
 /** `production`, `prod`, `production-eu`, ... */
 const isProduction = (environment: string | undefined) =>

@@ -1,104 +1,40 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  CiDeploy,
-  CiPipeline,
   ContainerFacts,
   DockerfileFacts,
-  FoundScanner,
   KubernetesObjectFacts,
-  RepoExtraction,
   WorkloadFacts,
 } from '@cnmaturity/plugin-maturity-node';
 import { component } from '../__testUtils__/entities';
+import {
+  Case,
+  container as baseContainer,
+  deploy,
+  hostileComponent,
+  pipeline,
+  repoFor,
+  scanner,
+  service,
+  UNKNOWN,
+  workload as baseWorkload,
+} from '../__testUtils__/extractions';
 import { signalsFor } from '../__testUtils__/signals';
 import { technologyEvaluators } from './technology';
 
-type Case = [
-  string,
-  ReturnType<typeof signalsFor>,
-  'pass' | 'fail' | 'unknown',
-  string,
-];
-
-const UNKNOWN =
-  'The repository could not be read: The entity has no source location.';
-
-function pipeline(overrides: Partial<CiPipeline> = {}): CiPipeline {
-  return {
-    system: 'github-actions',
-    file: '.github/workflows/ci.yml',
-    triggers: {
-      pullRequest: true,
-      pushDefaultBranch: true,
-      tags: false,
-      schedule: false,
-      manual: false,
-    },
-    tests: [],
-    smokeTests: [],
-    imageBuilds: [],
-    deploys: [],
-    scanners: [],
-    actions: { total: 0, pinnedBySha: 0 },
-    tools: [],
-    ...overrides,
-  };
-}
-
-function deploy(overrides: Partial<CiDeploy> = {}): CiDeploy {
-  return {
-    file: '.github/workflows/deploy.yml',
-    line: 30,
-    tool: 'kubectl apply',
-    environment: 'production',
-    onDefaultBranch: true,
-    onTags: false,
-    manualApproval: false,
-    ...overrides,
-  };
-}
-
-function scanner(overrides: Partial<FoundScanner> = {}): FoundScanner {
-  return {
-    file: '.github/workflows/ci.yml',
-    line: 20,
-    tool: 'gitleaks',
-    kind: 'secret',
-    blocking: true,
-    ...overrides,
-  };
-}
-
-/** A container that passes every container check; tests take things away. */
-function container(overrides: Partial<ContainerFacts> = {}): ContainerFacts {
-  return {
+/** A hardened container that passes every container check; tests take things away. */
+const container = (overrides: Partial<ContainerFacts> = {}) =>
+  baseContainer({
     name: 'api',
-    requests: { cpu: '100m', memory: '128Mi' },
     limits: { memory: '256Mi' },
-    readinessProbe: true,
-    livenessProbe: true,
     securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false },
     image: 'ghcr.io/acme/checkout:1.4.2',
     ...overrides,
-  };
-}
+  });
 
-function workload(
+const workload = (
   containers: ContainerFacts[] = [container()],
   overrides: Partial<WorkloadFacts> = {},
-): WorkloadFacts {
-  return {
-    file: 'deploy/base/deployment.yaml',
-    line: 1,
-    kind: 'Deployment',
-    name: 'checkout',
-    source: 'kustomize',
-    containers,
-    annotations: {},
-    labels: {},
-    ...overrides,
-  };
-}
+) => baseWorkload({ source: 'kustomize', containers, ...overrides });
 
 function dockerfile(
   base: { image: string; tag?: string; digest?: string },
@@ -128,17 +64,13 @@ function object(
   };
 }
 
-const svc = (
-  spec: Record<string, unknown> = {},
-  metadata: Partial<Entity['metadata']> = {},
-) => component('checkout', { owner: 'payments-team', ...spec }, metadata);
+const svc = service;
 
 const annotated = (annotations: Record<string, string>) =>
   svc({}, { annotations });
 
 const noRepo = signalsFor(svc());
-const repo = (extraction: Partial<RepoExtraction>, entity = svc()) =>
-  signalsFor(entity, { extraction });
+const repo = repoFor(svc);
 
 function api(name: string, definition?: unknown): Entity {
   return {
@@ -968,40 +900,29 @@ describe('technologyEvaluators', () => {
   });
 
   const hostile: Entity[] = [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: { name: 'no-spec' },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
+    hostileComponent({ name: 'no-spec' }),
+    hostileComponent(
+      {
         name: 'wrong-types',
-        annotations: ['grafana/dashboard-selector'] as unknown as Record<
-          string,
-          string
-        >,
-        links: [null, 3, { url: 5, type: 'dashboard' }] as unknown as [],
+        annotations: ['grafana/dashboard-selector'],
+        links: [null, 3, { url: 5, type: 'dashboard' }],
       },
-      spec: {
+      {
         lifecycle: { production: true },
         dependsOn: { ref: 'resource:default/db' },
         providesApis: [1, null, {}, 'api:'],
       },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
+    ),
+    hostileComponent(
+      {
         name: 'odd-values',
         annotations: {
           'grafana/dashboard-selector': 3,
           'backstage.io/kubernetes-id': null,
-        } as unknown as Record<string, string>,
+        },
       },
-      spec: 'service' as unknown as Entity['spec'],
-    },
+      'service',
+    ),
   ];
 
   it.each(hostile.map(e => [e.metadata.name, e]))(

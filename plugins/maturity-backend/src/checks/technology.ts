@@ -17,32 +17,20 @@ import {
   withRepository,
 } from './evaluators';
 import {
-  firstAnnotationOf,
+  firstAnnotation,
   linksOfType,
   resourceDependencies,
   specValue,
+} from './entityFields';
+import {
+  containersOf,
+  deploysOf,
+  filesOf,
+  lc,
+  scannersOf,
   where,
-} from './people';
-
-const lc = (value: unknown) =>
-  typeof value === 'string' ? value.trim().toLocaleLowerCase('en-US') : '';
-
-/** "Deployment checkout", or just the kind when the workload has no name. */
-const workloadName = (w: WorkloadFacts) =>
-  w.name ? `${w.kind} ${w.name}` : w.kind;
-
-/** Every container with its workload, skipping workloads without containers. */
-function containersOf(
-  extraction: RepoExtraction,
-): Array<{ workload: WorkloadFacts; container: ContainerFacts }> {
-  return extraction.workloads.flatMap(workload =>
-    (workload.containers ?? []).map(container => ({ workload, container })),
-  );
-}
-
-/** Distinct files, in order, for pass messages. */
-const filesOf = (locations: Array<{ file: string }>) =>
-  [...new Set(locations.map(l => l.file))].join(', ');
+  workloadName,
+} from './extractionHelpers';
 
 const NO_WORKLOADS =
   'No Kubernetes workloads (Deployment, StatefulSet, ...) found in the repository';
@@ -228,7 +216,7 @@ const MONITORING_ANNOTATIONS = [
 export function evaluateMonitoring(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
-  const found = firstAnnotationOf(signals.entity, MONITORING_ANNOTATIONS);
+  const found = firstAnnotation(signals.entity, MONITORING_ANNOTATIONS);
   if (found) {
     return pass(`Monitored: ${found.key} is set.`, [
       annotationEvidence(found.key, found.value),
@@ -275,7 +263,7 @@ export function evaluateInProduction(
       [lifecycleEvidence],
     );
   }
-  const kubernetes = firstAnnotationOf(signals.entity, KUBERNETES_ANNOTATIONS);
+  const kubernetes = firstAnnotation(signals.entity, KUBERNETES_ANNOTATIONS);
   if (!kubernetes) {
     return fail(
       'In production, but no backstage.io/kubernetes-id or backstage.io/kubernetes-label-selector annotation links it to its workloads on Kubernetes.',
@@ -561,9 +549,7 @@ export function evaluateSecretsHygiene(
         committed.map(o => fileEvidence(o, o.name ?? 'Secret')),
       );
     }
-    const scanner = extraction.ci
-      .flatMap(p => p.scanners ?? [])
-      .find(s => s.kind === 'secret');
+    const scanner = scannersOf(extraction, ['secret'])[0];
     if (!scanner) {
       return fail(
         'No secret scanning (gitleaks, trufflehog, detect-secrets) runs in CI.',
@@ -676,9 +662,9 @@ export function evaluateStagingValidation(
     const environments = extraction.environments.filter(e =>
       namesPreProduction(e.name),
     );
-    const scanners = extraction.ci
-      .flatMap(p => p.scanners ?? [])
-      .filter(s => (s.kind === 'config' || s.kind === 'policy') && s.target);
+    const scanners = scannersOf(extraction, ['config', 'policy']).filter(
+      s => s.target,
+    );
     for (const env of environments) {
       const scan = scanners.find(s =>
         lc(s.target)
@@ -694,9 +680,9 @@ export function evaluateStagingValidation(
         );
       }
     }
-    const deploy = extraction.ci
-      .flatMap(p => p.deploys ?? [])
-      .find(d => namesPreProduction(d.environment));
+    const deploy = deploysOf(extraction).find(d =>
+      namesPreProduction(d.environment),
+    );
     if (deploy) {
       return pass(
         `CI deploys to ${deploy.environment} before production (${where(
@@ -753,7 +739,7 @@ const DASHBOARD_ANNOTATIONS = [
 export function evaluateDashboards(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
-  const found = firstAnnotationOf(signals.entity, DASHBOARD_ANNOTATIONS);
+  const found = firstAnnotation(signals.entity, DASHBOARD_ANNOTATIONS);
   if (found) {
     return pass(`Grafana dashboards linked (${found.key}).`, [
       annotationEvidence(found.key, found.value),
@@ -876,9 +862,9 @@ export function evaluateFullGitops(
     if (!gitops) {
       return fail('No GitOps controller config (Argo CD, Flux) found.');
     }
-    const imperative = extraction.ci
-      .flatMap(p => p.deploys ?? [])
-      .find(d => IMPERATIVE_DEPLOY.test(lc(d.tool)));
+    const imperative = deploysOf(extraction).find(d =>
+      IMPERATIVE_DEPLOY.test(lc(d.tool)),
+    );
     if (imperative) {
       return fail(
         `CI still deploys imperatively with ${imperative.tool} (${where(

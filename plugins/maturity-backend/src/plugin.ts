@@ -12,6 +12,7 @@ import { readCustomChecks } from './checks/custom';
 import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { applyCheckOverrides, readMaturityConfig } from './config';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
+import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
 import { createRouter } from './service/router';
 
@@ -64,6 +65,7 @@ export const maturityPlugin = createBackendPlugin({
           logger,
           tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
+          cache: await DatabaseRepoCache.create({ database }),
         });
         const evaluator = new MaturityEvaluator({
           catalog,

@@ -13,7 +13,16 @@ import { RepoExtraction } from './repository';
  * @public
  */
 export type RepositorySignal =
-  | { status: 'ok'; url: string; extraction: RepoExtraction }
+  | {
+      status: 'ok';
+      url: string;
+      extraction: RepoExtraction;
+      /**
+       * Set when the latest read failed and this is the last good
+       * extraction: the result is kept and marked stale with the reason.
+       */
+      stale?: { reason: string; since: string };
+    }
   | { status: 'unavailable'; reason: string; url?: string };
 
 /**

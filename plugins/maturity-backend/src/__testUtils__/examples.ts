@@ -70,10 +70,14 @@ function walk(dir: string, base = dir): string[] {
 
 /** The extraction of examples/repos/<name>, read from disk. */
 export function exampleRepository(entity: Entity): RepositorySignal {
-  const location = entity.metadata.annotations?.['backstage.io/source-location'];
+  const location =
+    entity.metadata.annotations?.['backstage.io/source-location'];
   const name = location?.match(/\/repos\/([^/]+)\/?$/)?.[1];
   if (!name) {
-    return { status: 'unavailable', reason: 'the entity has no source location' };
+    return {
+      status: 'unavailable',
+      reason: 'the entity has no source location',
+    };
   }
   const dir = path.join(EXAMPLES_DIR, 'repos', name);
   const files = walk(dir)

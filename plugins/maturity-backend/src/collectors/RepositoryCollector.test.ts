@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
+import { NotModifiedError } from '@backstage/errors';
 import { component } from '../__testUtils__/entities';
+import { emptyExtraction } from '../__testUtils__/signals';
+import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { RepositoryCollector, sourceLocationUrl } from './RepositoryCollector';
 
 const located = (name: string, url: string) =>
@@ -14,19 +17,22 @@ const located = (name: string, url: string) =>
   );
 
 /** A reader serving one in-memory repository, counting its reads. */
-function fakeReader(files: Record<string, string>, fail?: Error) {
+function fakeReader(files: Record<string, string>, fail?: Error, etag = 'e1') {
   const calls: string[] = [];
+  const etags: Array<string | undefined> = [];
   const reader: UrlReaderService = {
     readUrl: jest.fn(),
     search: jest.fn(),
     readTree: async (url, options) => {
       calls.push(url);
+      etags.push(options?.etag);
       if (fail) throw fail;
+      if (options?.etag === etag) throw new NotModifiedError();
       const kept = Object.entries(files).filter(([path, content]) =>
         options?.filter ? options.filter(path, { size: content.length }) : true,
       );
       return {
-        etag: 'e1',
+        etag,
         files: async () =>
           kept.map(([path, content]) => ({
             path,
@@ -37,7 +43,19 @@ function fakeReader(files: Record<string, string>, fail?: Error) {
       } as any;
     },
   };
-  return { reader, calls };
+  return { reader, calls, etags };
+}
+
+/** An in-memory RepoCache. */
+function memoryCache(): RepoCache & { entries: Map<string, CachedRepository> } {
+  const entries = new Map<string, CachedRepository>();
+  return {
+    entries,
+    get: async url => entries.get(url),
+    put: async (url, entry) => {
+      entries.set(url, entry);
+    },
+  };
 }
 
 function extractionOf(signal: RepositorySignal) {
@@ -136,6 +154,81 @@ describe('RepositoryCollector', () => {
     ).toEqual({
       reason:
         'the source location type "file" cannot be read (only url locations)',
+    });
+  });
+
+  describe('with the repository cache', () => {
+    const url = 'https://github.com/acme/a';
+
+    it('sends the etag, and an unchanged repository reuses the cached extraction', async () => {
+      const cache = memoryCache();
+      const { reader, etags } = fakeReader({
+        '.github/workflows/ci.yml': workflow,
+      });
+      const collector = new RepositoryCollector({
+        urlReader: reader,
+        logger: mockServices.logger.mock(),
+        cache,
+      });
+      const first = await collector.startCycle()(located('a', url));
+      expect(cache.entries.get(url)).toMatchObject({
+        etag: 'e1',
+        extractionVersion: 1,
+      });
+      const second = await collector.startCycle()(located('a', url));
+      expect(etags).toEqual([undefined, 'e1']);
+      expect(second).toEqual({
+        status: 'ok',
+        url,
+        extraction: extractionOf(first),
+      });
+    });
+
+    it('keeps the last good extraction when a read fails, marked stale with the reason', async () => {
+      const cache = memoryCache();
+      const last = emptyExtraction({ files: ['Dockerfile'] });
+      await cache.put(url, {
+        etag: 'old',
+        extractionVersion: 1,
+        extraction: last,
+        readAt: new Date('2026-11-24T10:00:00.000Z'),
+      });
+      const { reader } = fakeReader({}, new Error('503 Service Unavailable'));
+      const collector = new RepositoryCollector({
+        urlReader: reader,
+        logger: mockServices.logger.mock(),
+        cache,
+      });
+      expect(await collector.startCycle()(located('a', url))).toEqual({
+        status: 'ok',
+        url,
+        extraction: last,
+        stale: {
+          reason: `reading ${url} failed: 503 Service Unavailable`,
+          since: '2026-11-24T10:00:00.000Z',
+        },
+      });
+    });
+
+    it('does not trust an extraction of an older shape: no etag, full read', async () => {
+      const cache = memoryCache();
+      await cache.put(url, {
+        etag: 'e1',
+        extractionVersion: 0,
+        extraction: emptyExtraction(),
+        readAt: new Date(),
+      });
+      const { reader, etags } = fakeReader({
+        '.github/workflows/ci.yml': workflow,
+      });
+      const collector = new RepositoryCollector({
+        urlReader: reader,
+        logger: mockServices.logger.mock(),
+        cache,
+      });
+      const signal = await collector.startCycle()(located('a', url));
+      expect(etags).toEqual([undefined]);
+      expect(extractionOf(signal).files).toEqual(['.github/workflows/ci.yml']);
     });
   });
 });

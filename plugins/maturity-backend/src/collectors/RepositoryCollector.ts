@@ -1,7 +1,9 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
+import { RepoCache } from '../database/DatabaseRepoCache';
 import {
+  EXTRACTION_VERSION,
   extractRepository,
   isRelevantRepoFile,
   ToolPatterns,
@@ -43,6 +45,8 @@ export class RepositoryCollector {
       maxFileBytes?: number;
       /** The organisation's tools, added to the built-in detection. */
       tools?: Partial<ToolPatterns>;
+      /** The last good read per repository; without it every read is full. */
+      cache?: RepoCache;
     },
   ) {}
 
@@ -67,42 +71,81 @@ export class RepositoryCollector {
   }
 
   private async read(url: string): Promise<RepositorySignal> {
-    const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const skipped: Array<{ file: string; message: string }> = [];
+    const { cache } = this.options;
+    const cached = await cache?.get(url).catch(() => undefined);
+    // An extraction of an older shape is recomputed, so its etag is not sent.
+    const usable =
+      cached?.extractionVersion === EXTRACTION_VERSION ? cached : undefined;
     try {
-      const tree = await this.options.urlReader.readTree(url, {
-        filter: (path, info) => {
-          if (!isRelevantRepoFile(path)) return false;
-          // Too large to parse safely: skip without downloading it into memory.
-          if (info?.size !== undefined && info.size > maxFileBytes) {
-            skipped.push({
-              file: path,
-              message: `skipped: ${info.size} bytes is over the ${maxFileBytes} byte limit`,
-            });
-            return false;
-          }
-          return true;
-        },
-      });
-      const files = await Promise.all(
-        (
-          await tree.files()
-        ).map(async f => ({ path: f.path, content: await f.content() })),
-      );
-      const extraction = extractRepository(files, {
-        maxFileBytes,
-        tools: this.options.tools,
-      });
-      extraction.notes.push(...skipped);
-      return { status: 'ok', url, extraction };
+      return await this.readTree(url, usable?.etag);
     } catch (e) {
+      if (e instanceof Error && e.name === 'NotModifiedError' && usable) {
+        return { status: 'ok', url, extraction: usable.extraction };
+      }
       const reason = e instanceof Error ? e.message : String(e);
       this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
+      if (usable) {
+        // Keep the last good evidence rather than turning checks unknown.
+        return {
+          status: 'ok',
+          url,
+          extraction: usable.extraction,
+          stale: {
+            reason: `reading ${url} failed: ${reason}`,
+            since: usable.readAt.toISOString(),
+          },
+        };
+      }
       return {
         status: 'unavailable',
         url,
         reason: `reading ${url} failed: ${reason}`,
       };
     }
+  }
+
+  private async readTree(
+    url: string,
+    etag: string | undefined,
+  ): Promise<RepositorySignal> {
+    const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const skipped: Array<{ file: string; message: string }> = [];
+    const tree = await this.options.urlReader.readTree(url, {
+      etag,
+      filter: (path, info) => {
+        if (!isRelevantRepoFile(path)) return false;
+        // Too large to parse safely: skip without downloading it into memory.
+        if (info?.size !== undefined && info.size > maxFileBytes) {
+          skipped.push({
+            file: path,
+            message: `skipped: ${info.size} bytes is over the ${maxFileBytes} byte limit`,
+          });
+          return false;
+        }
+        return true;
+      },
+    });
+    const files = await Promise.all(
+      (
+        await tree.files()
+      ).map(async f => ({ path: f.path, content: await f.content() })),
+    );
+    const extraction = extractRepository(files, {
+      maxFileBytes,
+      tools: this.options.tools,
+    });
+    extraction.notes.push(...skipped);
+    await this.options.cache
+      ?.put(url, {
+        etag: tree.etag || undefined,
+        extractionVersion: EXTRACTION_VERSION,
+        extraction,
+        readAt: new Date(),
+      })
+
+      .catch((e: unknown) =>
+        this.options.logger.warn(`Could not cache repository ${url}: ${e}`),
+      );
+    return { status: 'ok', url, extraction };
   }
 }

@@ -144,6 +144,21 @@ describe.each(databases.eachSupportedId())(
       ).resolves.toBeUndefined();
     });
 
+    it('keeps the stale flag and its reason', async () => {
+      const { store } = await createStore(databaseId);
+      await store.upsertResults([
+        record('svc', { staleReason: 'reading https://x failed: 429' }),
+      ]);
+      expect(await store.getResult('component:default/svc')).toMatchObject({
+        stale: true,
+        staleReason: 'reading https://x failed: 429',
+      });
+      await store.upsertResults([record('svc')]);
+      const fresh = await store.getResult('component:default/svc');
+      expect(fresh?.stale).toBe(false);
+      expect(fresh?.staleReason).toBeUndefined();
+    });
+
     it('migrates up and fully down', async () => {
       const knex = await databases.init(databaseId);
       const directory = resolvePackagePath(
@@ -152,8 +167,10 @@ describe.each(databases.eachSupportedId())(
       );
       await knex.migrate.latest({ directory });
       expect(await knex.schema.hasTable('maturity_results')).toBe(true);
+      expect(await knex.schema.hasTable('maturity_repo_cache')).toBe(true);
       await knex.migrate.rollback({ directory }, true);
       expect(await knex.schema.hasTable('maturity_results')).toBe(false);
+      expect(await knex.schema.hasTable('maturity_repo_cache')).toBe(false);
     });
   },
 );

@@ -27,6 +27,8 @@ export interface EntityResultRecord {
   evaluatedAt: Date;
   checks: CheckResult[];
   details?: ResultDetails;
+  /** Set when a signal fell back to its last good read: why it is stale. */
+  staleReason?: string;
 }
 
 /** Where results live; the router and the engine only see this interface. */

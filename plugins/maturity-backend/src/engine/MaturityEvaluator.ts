@@ -162,7 +162,6 @@ export class MaturityEvaluator {
   }
 }
 
-
 function safeRef(entity: Entity): string {
   try {
     return stringifyEntityRef(entity);

@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { builtinChecks } from '../checks';
 import { component, group } from '../__testUtils__/entities';
-import { signalsFor } from '../__testUtils__/signals';
+import { emptyExtraction, signalsFor } from '../__testUtils__/signals';
 import { evaluateEntity, inheritanceChain } from './evaluateEntity';
 
 const system: Entity = {
@@ -113,5 +113,27 @@ describe('evaluateEntity', () => {
     const record = evaluateEntity(builtinChecks, signalsFor(hostile));
     expect(record.level).toBe(0);
     expect(record.owner).toBeUndefined();
+  });
+
+  it('marks the result stale when the repository is its last good read', () => {
+    const svc = component('svc', { owner: 'payments-team' });
+    const record = evaluateEntity(
+      builtinChecks,
+      signalsFor(svc, {
+        related: [team],
+        repository: {
+          status: 'ok',
+          url: 'https://github.com/acme/svc',
+          extraction: emptyExtraction(),
+          stale: {
+            reason: 'reading https://github.com/acme/svc failed: 429',
+            since: '2026-11-24T10:00:00.000Z',
+          },
+        },
+      }),
+    );
+    expect(record.staleReason).toBe(
+      'reading https://github.com/acme/svc failed: 429; showing the repository as last read on 2026-11-24T10:00:00.000Z',
+    );
   });
 });

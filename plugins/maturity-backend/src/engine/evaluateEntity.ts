@@ -141,6 +141,11 @@ export function evaluateEntity(
     targetDate: target?.date,
     evaluatedAt: now,
     checks: results,
+    ...(signals.repository.status === 'ok' && signals.repository.stale
+      ? {
+          staleReason: `${signals.repository.stale.reason}; showing the repository as last read on ${signals.repository.stale.since}`,
+        }
+      : {}),
     details: {
       areaLevels: computeAreaLevels(checks, results),
       scorePercent: computeScorePercent(checks, results),

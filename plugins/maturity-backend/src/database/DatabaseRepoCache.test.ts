@@ -1,0 +1,56 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { emptyExtraction } from '../__testUtils__/signals';
+import {
+  createTestDatabases,
+  expectEveryEngine,
+} from '../__testUtils__/databases';
+import { DatabaseRepoCache } from './DatabaseRepoCache';
+
+const databases = createTestDatabases();
+
+it('runs on every database engine', () => {
+  expectEveryEngine(databases);
+});
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseRepoCache on %s',
+  databaseId => {
+    async function createCache() {
+      const knex = await databases.init(databaseId);
+      return DatabaseRepoCache.create({
+        database: mockServices.database({ knex }),
+      });
+    }
+
+    it('keeps the last read per URL, long URLs included, and replaces it', async () => {
+      const cache = await createCache();
+      const url = `https://github.com/acme/${'very-long-name/'.repeat(
+        40,
+      )}tree/main/`;
+      expect(await cache.get(url)).toBeUndefined();
+      const extraction = emptyExtraction({ files: ['Dockerfile'] });
+      await cache.put(url, {
+        etag: 'W/"abc"',
+        extractionVersion: 1,
+        extraction,
+        readAt: new Date('2026-11-25T10:00:00.000Z'),
+      });
+      expect(await cache.get(url)).toEqual({
+        etag: 'W/"abc"',
+        extractionVersion: 1,
+        extraction,
+        readAt: new Date('2026-11-25T10:00:00.000Z'),
+      });
+      await cache.put(url, {
+        extractionVersion: 2,
+        extraction: emptyExtraction(),
+        readAt: new Date('2026-11-25T11:00:00.000Z'),
+      });
+      expect(await cache.get(url)).toMatchObject({
+        extractionVersion: 2,
+        readAt: new Date('2026-11-25T11:00:00.000Z'),
+      });
+      expect((await cache.get(url))?.etag).toBeUndefined();
+    });
+  },
+);

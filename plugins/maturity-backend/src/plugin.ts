@@ -8,12 +8,14 @@ import {
   maturityChecksExtensionPoint,
 } from '@cnmaturity/plugin-maturity-node';
 import { builtinChecks } from './checks';
-import { readCustomChecks } from './checks/custom';
+import { customFactSources, readCustomChecks } from './checks/custom';
 import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { applyCheckOverrides, readMaturityConfig } from './config';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
+import { DatabaseFactStore } from './database/DatabaseFactStore';
 import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
+import { BUILTIN_FACT_SOURCES } from './service/facts';
 import { createRouter } from './service/router';
 
 /**
@@ -60,6 +62,7 @@ export const maturityPlugin = createBackendPlugin({
           maturityConfig.checks,
         );
         const store = await DatabaseMaturityStore.create({ database });
+        const facts = await DatabaseFactStore.create({ database });
         const repositories = new RepositoryCollector({
           urlReader,
           logger,
@@ -71,6 +74,7 @@ export const maturityPlugin = createBackendPlugin({
           catalog,
           auth,
           store,
+          facts,
           logger,
           checks: () => checks,
           kinds: maturityConfig.kinds,
@@ -90,7 +94,17 @@ export const maturityPlugin = createBackendPlugin({
         });
 
         httpRouter.use(
-          await createRouter({ httpAuth, catalog, store, checks }),
+          await createRouter({
+            httpAuth,
+            catalog,
+            store,
+            checks,
+            facts,
+            factSources: new Set([
+              ...BUILTIN_FACT_SOURCES,
+              ...customFactSources(config),
+            ]),
+          }),
         );
       },
     });

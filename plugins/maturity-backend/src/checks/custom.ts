@@ -200,3 +200,10 @@ export function readCustomChecks(config: Config): MaturityCheck[] {
     };
   });
 }
+
+/** The fact types the configured custom checks read. */
+export function customFactSources(config: Config): string[] {
+  return (config.getOptionalConfigArray('maturity.customChecks') ?? [])
+    .map(c => c.getOptionalString('rule.fact.source'))
+    .filter((s): s is string => !!s);
+}

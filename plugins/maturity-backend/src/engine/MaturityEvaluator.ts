@@ -7,6 +7,7 @@ import {
   RepositorySignal,
 } from '@cnmaturity/plugin-maturity-node';
 import { resolveOwnerRef } from '../checks/people';
+import { FactStore } from '../database/DatabaseFactStore';
 import { MaturityStore } from '../database/MaturityStore';
 import { evaluateEntity, refOf } from './evaluateEntity';
 import { mapWithConcurrency } from './mapWithConcurrency';
@@ -35,6 +36,7 @@ export class MaturityEvaluator {
       catalog: CatalogService;
       auth: AuthService;
       store: MaturityStore;
+      facts: FactStore;
       logger: LoggerService;
       checks: () => readonly MaturityCheck[];
       kinds: string[];
@@ -77,6 +79,9 @@ export class MaturityEvaluator {
     readRepository: RepositoryReader,
   ): Promise<{ evaluated: number; failed: number }> {
     const related = await this.fetchRelated(entities);
+    const facts = await this.options.facts.latestFacts(
+      entities.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')),
+    );
     const checks = this.options.checks();
     const now = new Date();
     let failed = 0;
@@ -92,8 +97,10 @@ export class MaturityEvaluator {
               entity,
               related,
               repository,
-              // Pushed facts arrive with the facts route.
-              facts: [],
+              facts:
+                facts.get(
+                  stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+                ) ?? [],
               tools: this.options.tools,
               now,
             },

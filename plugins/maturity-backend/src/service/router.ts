@@ -5,13 +5,18 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { MaturityCheckDefinition } from '@cnmaturity/plugin-maturity-common';
+import { FactStore } from '../database/DatabaseFactStore';
 import { MaturityStore } from '../database/MaturityStore';
+import { parseFactsBody } from './facts';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
   store: MaturityStore;
   checks: readonly MaturityCheckDefinition[];
+  facts: FactStore;
+  /** Fact types the checks read; any other is refused. */
+  factSources: ReadonlySet<string>;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -66,6 +71,33 @@ export async function createRouter(
       throw new NotFoundError(`${entityRef} has not been evaluated yet`);
     }
     res.json(result);
+  });
+
+  // CI pipelines push facts (scan results, delivery metrics) with a service
+  // token; a user token is refused, so nobody can hand-edit the evidence.
+  router.post('/facts', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const facts = parseFactsBody(req.body, options.factSources, new Date());
+    const refs = [...new Set(facts.map(f => f.entityRef))];
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: refs, fields: ['kind', 'metadata.name'] },
+      { credentials },
+    );
+    const missing = refs.filter((_, i) => !items[i]);
+    if (missing.length) {
+      throw new InputError(
+        `Invalid fact: entityRef: no entity ${missing.join(
+          ', ',
+        )} in the catalog`,
+      );
+    }
+    await options.facts.addFacts(
+      facts.map(f => ({
+        ...f,
+        pushedBy: credentials.principal.subject,
+      })),
+    );
+    res.status(201).json({ accepted: facts.length });
   });
 
   router.get('/rubric', async (req, res) => {

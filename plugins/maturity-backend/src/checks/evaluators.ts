@@ -56,3 +56,32 @@ export const fail = (
   message: string,
   evidence: CheckEvidence[] = [],
 ): MaturityCheckOutcome => ({ status: 'fail', message, evidence });
+
+/**
+ * A pushed fact of this source measured within `maxAgeDays`, as a passing
+ * outcome with its evidence; undefined when there is none. Lets a scan done
+ * outside the repository's CI (a registry, a central pipeline) count.
+ */
+export function recentFactOutcome(
+  signals: MaturitySignals,
+  source: string,
+  what: string,
+  maxAgeDays = 30,
+): MaturityCheckOutcome | undefined {
+  const fact = signals.facts.find(f => f.source === source);
+  if (!fact) return undefined;
+  const age =
+    (signals.now.getTime() - new Date(fact.timestamp).getTime()) / 86_400_000;
+  if (!(age <= maxAgeDays)) return undefined;
+  return pass(
+    `${what} (pushed ${source} fact of ${fact.timestamp.slice(0, 10)}).`,
+    [
+      {
+        type: 'fact',
+        label: source,
+        value: fact.timestamp,
+        ref: fact.timestamp,
+      },
+    ],
+  );
+}

@@ -1016,3 +1016,33 @@ describe('process.no-human-prod-access', () => {
     );
   });
 });
+
+describe('scans pushed from outside the repository', () => {
+  const pushed = (source: string, timestamp: string) =>
+    signalsFor(svc(), {
+      facts: [{ source, timestamp, values: { critical: 0 } }],
+    });
+
+  it('a recent container-scan fact passes process.container-scan, even without the repository', () => {
+    expect(
+      evaluateContainerScan(pushed('container-scan', '2026-11-25T06:00:00Z')),
+    ).toMatchObject({
+      status: 'pass',
+      message:
+        'The image is scanned outside this repository (pushed container-scan fact of 2026-11-25).',
+    });
+  });
+
+  it('a recent config-scan fact passes process.config-scan', () => {
+    expect(
+      evaluateConfigScan(pushed('config-scan', '2026-11-20T06:00:00Z')).status,
+    ).toBe('pass');
+  });
+
+  it('an old fact does not count', () => {
+    expect(
+      evaluateContainerScan(pushed('container-scan', '2026-09-01T06:00:00Z'))
+        .status,
+    ).toBe('unknown');
+  });
+});

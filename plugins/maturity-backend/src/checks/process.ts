@@ -13,6 +13,7 @@ import {
   fail,
   fileEvidence,
   pass,
+  recentFactOutcome,
   withRepository,
 } from './evaluators';
 import {
@@ -273,8 +274,12 @@ export function evaluateDeployFromScm(
 export function evaluateContainerScan(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
-  // Pushed container-scan facts are not collected yet; when they are, a
-  // recent fact will pass this check as well.
+  const pushed = recentFactOutcome(
+    signals,
+    'container-scan',
+    'The image is scanned outside this repository',
+  );
+  if (pushed) return pushed;
   return withRepository(signals, extraction => {
     const scans = scannersOf(extraction, ['container']);
     if (scans.length === 0) {
@@ -304,6 +309,12 @@ const CONFIG_SCAN_KINDS: ScannerKind[] = ['config', 'policy'];
 export function evaluateConfigScan(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
+  const pushed = recentFactOutcome(
+    signals,
+    'config-scan',
+    'The configuration is scanned outside this repository',
+  );
+  if (pushed) return pushed;
   return withRepository(signals, extraction => {
     const scans = scannersOf(extraction, CONFIG_SCAN_KINDS);
     if (scans.length === 0) {
@@ -472,9 +483,9 @@ export function evaluateAlerting(
 // ---------------------------------------------------------------------------
 
 /**
- * Level 4, Process: release cadence from pushed DORA facts. Facts are not
- * collected yet, so the check honestly says it cannot decide; it never reads
- * the repository because deploy frequency is not visible in files.
+ * Level 4, Process: release cadence from pushed DORA facts. Without them the
+ * check says it cannot decide; it never reads the repository because deploy
+ * frequency is not visible in files.
  */
 export function evaluateReleaseCadence(
   signals: MaturitySignals,

@@ -43,7 +43,11 @@ function ensureNode() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major === 22 || major === 24) {
     step(`Node ${process.version} fits Backstage 1.55; using it`);
-    return { bin: process.execPath, headers: undefined };
+    // Its own headers, when installed beside it: an npm config may point
+    // node-gyp at another Node's headers (e.g. nodedir=/usr for Node 20).
+    const prefix = path.resolve(path.dirname(process.execPath), '..');
+    const own = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h'));
+    return { bin: process.execPath, headers: own ? prefix : undefined };
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     fail(
@@ -109,8 +113,10 @@ function workspaceEnv(node) {
       path.delimiter,
     ),
   };
-  // Native modules compile against the headers of the Node that runs them.
+  // Native modules compile against the headers of the Node that runs them;
+  // without known headers, node-gyp picks them for the running Node itself.
   if (node.headers) env.npm_config_nodedir = node.headers;
+  else delete env.npm_config_nodedir;
   // npm sets these for its own scripts; they would point yarn at npm's config.
   for (const k of Object.keys(env)) {
     if (/^npm_(package|lifecycle|config_(?!nodedir))/.test(k)) delete env[k];

@@ -23,6 +23,8 @@ export interface Config {
     maxFileBytes?: number;
     /** Attestations older than this many days no longer pass. Default 365. */
     attestationMaxAgeDays?: number;
+    /** Days of daily history kept per entity, 1 to 3650; older rows are pruned once a day. Default 365. */
+    historyRetentionDays?: number;
     /** The organisation's CI/CD tool lists, for `people.consolidated-tooling`. */
     tools?: {
       /** Tools the organisation has standardised on, e.g. `github-actions`, `argocd`. */

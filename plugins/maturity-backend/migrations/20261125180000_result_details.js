@@ -15,7 +15,9 @@ exports.up = async function up(knex) {
     table
       .text('details', 'longtext')
       .nullable()
-      .comment('Area levels, resolved target, next steps and annotation messages, JSON');
+      .comment(
+        'Area levels, resolved target, next steps and annotation messages, JSON',
+      );
   });
 };
 

@@ -22,6 +22,8 @@ export interface MaturityConfig {
   concurrency: number;
   /** Attestations older than this no longer pass. */
   attestationMaxAgeDays: number;
+  /** Days of history kept per entity; older rows are pruned daily. */
+  historyRetentionDays: number;
   /** Repository files larger than this are skipped with a note. */
   maxFileBytes: number;
   tools: { allowed: string[]; denied: string[] };
@@ -142,6 +144,13 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     throw configError('kinds', 'must list at least one kind');
 
   const concurrency = wholeNumber(root, 'concurrency', 8, 1, 100);
+  const historyRetentionDays = wholeNumber(
+    root,
+    'historyRetentionDays',
+    365,
+    1,
+    3650,
+  );
   const attestationMaxAgeDays = wholeNumber(
     root,
     'attestationMaxAgeDays',
@@ -179,6 +188,7 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     kinds,
     concurrency,
     attestationMaxAgeDays,
+    historyRetentionDays,
     maxFileBytes,
     tools,
     detection,

@@ -13,10 +13,16 @@ import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { applyCheckOverrides, readMaturityConfig } from './config';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { DatabaseFactStore } from './database/DatabaseFactStore';
+import { DatabaseAttestationStore } from './database/DatabaseAttestationStore';
 import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
+import { rubricHash } from './engine/inputsHash';
+import { MaturityMetrics } from './engine/metrics';
+import { retentionStartDay } from './engine/retention';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
 import { createRouter } from './service/router';
+import { CatalogVisibility } from './service/visibility';
+import { maturityPermissions } from '@cnmaturity/plugin-maturity-common';
 
 /**
  * The Cloud Native Maturity backend plugin: evaluates catalog entities on a
@@ -43,6 +49,8 @@ export const maturityPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         urlReader: coreServices.urlReader,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init({
@@ -54,8 +62,11 @@ export const maturityPlugin = createBackendPlugin({
         httpRouter,
         httpAuth,
         auth,
+        permissions,
+        permissionsRegistry,
         catalog,
       }) {
+        permissionsRegistry.addPermissions(maturityPermissions);
         const maturityConfig = readMaturityConfig(config);
         const checks = applyCheckOverrides(
           [...builtinChecks, ...addedChecks, ...readCustomChecks(config)],
@@ -63,9 +74,14 @@ export const maturityPlugin = createBackendPlugin({
         );
         const store = await DatabaseMaturityStore.create({ database });
         const facts = await DatabaseFactStore.create({ database });
+        const attestations = await DatabaseAttestationStore.create({
+          database,
+        });
+        const metrics = new MaturityMetrics();
         const repositories = new RepositoryCollector({
           urlReader,
           logger,
+          onRead: outcome => metrics.repositoryRead(outcome),
           tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
           cache: await DatabaseRepoCache.create({ database }),
@@ -75,8 +91,14 @@ export const maturityPlugin = createBackendPlugin({
           auth,
           store,
           facts,
+          attestations,
           logger,
+          metrics,
           checks: () => checks,
+          rubricHash: rubricHash(
+            checks,
+            config.getOptionalConfig('maturity')?.get() ?? null,
+          ),
           kinds: maturityConfig.kinds,
           concurrency: maturityConfig.concurrency,
           tools: maturityConfig.tools,
@@ -92,14 +114,37 @@ export const maturityPlugin = createBackendPlugin({
             await evaluator.evaluateAll();
           },
         });
+        await scheduler.scheduleTask({
+          id: 'maturity-prune-history',
+          scope: 'global',
+          frequency: { hours: 24 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 5 },
+          fn: async () => {
+            const deleted = await store.pruneHistory(
+              retentionStartDay(maturityConfig.historyRetentionDays),
+            );
+            logger.info(`Maturity history: pruned ${deleted} rows`);
+          },
+        });
 
         httpRouter.use(
           await createRouter({
             httpAuth,
+            permissions,
             catalog,
             store,
             checks,
             facts,
+            attestations,
+            visibility: new CatalogVisibility({
+              permissions,
+              catalog,
+              kinds: maturityConfig.kinds,
+            }),
+            refresh: async ref => !!(await evaluator.evaluateOne(ref)),
+            attestationMaxAgeDays: maturityConfig.attestationMaxAgeDays,
+            historyRetentionDays: maturityConfig.historyRetentionDays,
             factSources: new Set([
               ...BUILTIN_FACT_SOURCES,
               ...customFactSources(config),

@@ -45,6 +45,10 @@ export interface MaturityAnnotationAttestation {
   url: string;
   /** Older than the maximum age; it no longer passes. */
   expired: boolean;
+  /** Who attested, for attestations made in the portal rather than in an annotation. */
+  by?: string;
+  /** Last day it holds, for attestations made in the portal. */
+  expiresOn?: string;
 }
 
 /**

@@ -11,3 +11,4 @@ export * from './results';
 export * from './annotations';
 export * from './permissions';
 export * from './scoring';
+export * from './summary';

@@ -17,6 +17,8 @@ export type RepositorySignal =
       status: 'ok';
       url: string;
       extraction: RepoExtraction;
+      /** The SCM's version of what was read (commit sha or etag), when it gives one. */
+      etag?: string;
       /**
        * Set when the latest read failed and this is the last good
        * extraction: the result is kept and marked stale with the reason.

@@ -82,7 +82,7 @@ describe('RepositoryCollector', () => {
       urlReader: reader,
       logger: mockServices.logger.mock(),
     });
-    const read = collector.startCycle();
+    const { read } = collector.startCycle();
     const [a, b] = await Promise.all([
       read(located('a', 'https://github.com/acme/mono/tree/main/')),
       read(located('b', 'https://github.com/acme/mono/tree/main/')),
@@ -92,9 +92,9 @@ describe('RepositoryCollector', () => {
     expect(extractionOf(a).files).toEqual(['.github/workflows/ci.yml']);
     expect(extractionOf(a).ci[0].tests[0].tool).toBe('npm test');
     // A new cycle reads again.
-    await collector.startCycle()(
-      located('a', 'https://github.com/acme/mono/tree/main/'),
-    );
+    await collector
+      .startCycle()
+      .read(located('a', 'https://github.com/acme/mono/tree/main/'));
     expect(calls).toHaveLength(2);
   });
 
@@ -105,9 +105,9 @@ describe('RepositoryCollector', () => {
       new Error('API rate limit exceeded (403)'),
     );
     const collector = new RepositoryCollector({ urlReader: reader, logger });
-    const signal = await collector.startCycle()(
-      located('a', 'https://github.com/acme/a'),
-    );
+    const signal = await collector
+      .startCycle()
+      .read(located('a', 'https://github.com/acme/a'));
     expect(signal).toEqual({
       status: 'unavailable',
       url: 'https://github.com/acme/a',
@@ -127,9 +127,9 @@ describe('RepositoryCollector', () => {
       logger: mockServices.logger.mock(),
       maxFileBytes: 1000,
     });
-    const signal = await collector.startCycle()(
-      located('a', 'https://x.example.com/r'),
-    );
+    const signal = await collector
+      .startCycle()
+      .read(located('a', 'https://x.example.com/r'));
     expect(extractionOf(signal).files).not.toContain('deploy/huge.yaml');
     expect(extractionOf(signal).notes).toContainEqual({
       file: 'deploy/huge.yaml',
@@ -170,17 +170,24 @@ describe('RepositoryCollector', () => {
         logger: mockServices.logger.mock(),
         cache,
       });
-      const first = await collector.startCycle()(located('a', url));
+      const first = await collector.startCycle().read(located('a', url));
       expect(cache.entries.get(url)).toMatchObject({
         etag: 'e1',
         extractionVersion: 1,
       });
-      const second = await collector.startCycle()(located('a', url));
+      const cycle = collector.startCycle();
+      const second = await cycle.read(located('a', url));
       expect(etags).toEqual([undefined, 'e1']);
       expect(second).toEqual({
         status: 'ok',
         url,
+        etag: 'e1',
         extraction: extractionOf(first),
+      });
+      expect(cycle.counts).toEqual({
+        downloaded: 0,
+        'not-modified': 1,
+        failed: 0,
       });
     });
 
@@ -199,15 +206,18 @@ describe('RepositoryCollector', () => {
         logger: mockServices.logger.mock(),
         cache,
       });
-      expect(await collector.startCycle()(located('a', url))).toEqual({
+      const cycle = collector.startCycle();
+      expect(await cycle.read(located('a', url))).toEqual({
         status: 'ok',
         url,
+        etag: 'old',
         extraction: last,
         stale: {
           reason: `reading ${url} failed: 503 Service Unavailable`,
           since: '2026-11-24T10:00:00.000Z',
         },
       });
+      expect(cycle.counts.failed).toBe(1);
     });
 
     it('does not trust an extraction of an older shape: no etag, full read', async () => {
@@ -226,7 +236,7 @@ describe('RepositoryCollector', () => {
         logger: mockServices.logger.mock(),
         cache,
       });
-      const signal = await collector.startCycle()(located('a', url));
+      const signal = await collector.startCycle().read(located('a', url));
       expect(etags).toEqual([undefined]);
       expect(extractionOf(signal).files).toEqual(['.github/workflows/ci.yml']);
     });

@@ -9,6 +9,16 @@ import {
   ToolPatterns,
 } from '../signals';
 
+/** A full download, an unchanged repository (no download), or a failure. */
+export type RepositoryReadOutcome = 'downloaded' | 'not-modified' | 'failed';
+
+/** The reads of one cycle. */
+export interface RepositoryCycle {
+  read(entity: Entity): Promise<RepositorySignal>;
+  /** How the cycle's reads went so far. */
+  readonly counts: Readonly<Record<RepositoryReadOutcome, number>>;
+}
+
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 /** Where the entity's code lives, or why there is nothing to read. */
@@ -47,13 +57,20 @@ export class RepositoryCollector {
       tools?: Partial<ToolPatterns>;
       /** The last good read per repository; without it every read is full. */
       cache?: RepoCache;
+      /** Told how each read went, for metrics. */
+      onRead?: (outcome: RepositoryReadOutcome) => void;
     },
   ) {}
 
-  /** A per-cycle reader: one promise per repository URL. */
-  startCycle(): (entity: Entity) => Promise<RepositorySignal> {
+  /** A per-cycle reader: one read per repository URL, shared by its entities. */
+  startCycle(): RepositoryCycle {
     const reads = new Map<string, Promise<RepositorySignal>>();
-    return entity => {
+    const counts: Record<RepositoryReadOutcome, number> = {
+      downloaded: 0,
+      'not-modified': 0,
+      failed: 0,
+    };
+    const read = (entity: Entity): Promise<RepositorySignal> => {
       const location = sourceLocationUrl(entity);
       if ('reason' in location) {
         return Promise.resolve({
@@ -61,27 +78,43 @@ export class RepositoryCollector {
           reason: location.reason,
         });
       }
-      let read = reads.get(location.url);
-      if (!read) {
-        read = this.read(location.url);
-        reads.set(location.url, read);
+      let pending = reads.get(location.url);
+      if (!pending) {
+        pending = this.read(location.url, outcome => {
+          counts[outcome]++;
+          this.options.onRead?.(outcome);
+        });
+        reads.set(location.url, pending);
       }
-      return read;
+      return pending;
     };
+    return { read, counts };
   }
 
-  private async read(url: string): Promise<RepositorySignal> {
+  private async read(
+    url: string,
+    report: (outcome: RepositoryReadOutcome) => void,
+  ): Promise<RepositorySignal> {
     const { cache } = this.options;
     const cached = await cache?.get(url).catch(() => undefined);
     // An extraction of an older shape is recomputed, so its etag is not sent.
     const usable =
       cached?.extractionVersion === EXTRACTION_VERSION ? cached : undefined;
     try {
-      return await this.readTree(url, usable?.etag);
+      const signal = await this.readTree(url, usable?.etag);
+      report('downloaded');
+      return signal;
     } catch (e) {
       if (e instanceof Error && e.name === 'NotModifiedError' && usable) {
-        return { status: 'ok', url, extraction: usable.extraction };
+        report('not-modified');
+        return {
+          status: 'ok',
+          url,
+          extraction: usable.extraction,
+          ...(usable.etag ? { etag: usable.etag } : {}),
+        };
       }
+      report('failed');
       const reason = e instanceof Error ? e.message : String(e);
       this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
       if (usable) {
@@ -90,6 +123,7 @@ export class RepositoryCollector {
           status: 'ok',
           url,
           extraction: usable.extraction,
+          ...(usable.etag ? { etag: usable.etag } : {}),
           stale: {
             reason: `reading ${url} failed: ${reason}`,
             since: usable.readAt.toISOString(),
@@ -146,6 +180,11 @@ export class RepositoryCollector {
       .catch((e: unknown) =>
         this.options.logger.warn(`Could not cache repository ${url}: ${e}`),
       );
-    return { status: 'ok', url, extraction };
+    return {
+      status: 'ok',
+      url,
+      extraction,
+      ...(tree.etag ? { etag: tree.etag } : {}),
+    };
   }
 }

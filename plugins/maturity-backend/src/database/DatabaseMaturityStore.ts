@@ -6,14 +6,76 @@ import {
   CheckResult,
   countStatuses,
   EntityMaturityResult,
+  MATURITY_AREAS,
+  MaturityArea,
+  MaturityHistoryPoint,
   MaturityLevelNumber,
+  MaturitySummaryRow,
 } from '@cnmaturity/plugin-maturity-common';
 import { Knex } from 'knex';
 import {
   EntityResultRecord,
   MaturityStore,
   ResultDetails,
+  StoredSummaryFilter,
 } from './MaturityStore';
+
+/** The UTC day of a date, YYYY-MM-DD. */
+export const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+const AREA_IDS = MATURITY_AREAS.map(a => a.id);
+
+function areaColumns(areaLevels: ResultDetails['areaLevels']) {
+  const out: Record<string, number | null> = {};
+  for (const area of AREA_IDS)
+    out[`level_${area}`] = areaLevels?.[area] ?? null;
+  return out;
+}
+
+function areaLevelsOf(
+  row: Record<string, unknown>,
+): Record<MaturityArea, MaturityLevelNumber> | undefined {
+  if (row.level_people === null || row.level_people === undefined) {
+    return undefined;
+  }
+  return Object.fromEntries(
+    AREA_IDS.map(area => [area, Number(row[`level_${area}`] ?? 0)]),
+  ) as Record<MaturityArea, MaturityLevelNumber>;
+}
+
+/** The columns of a summary row: everything but the checks. */
+const SUMMARY_COLUMNS = [
+  'entity_ref',
+  'kind',
+  'namespace',
+  'name',
+  'title',
+  'owner',
+  'system',
+  'domain',
+  'type',
+  'lifecycle',
+  'level',
+  ...AREA_IDS.map(a => `level_${a}`),
+  'target_level',
+  'target_date',
+  'passed',
+  'failed',
+  'unknown',
+  'score',
+  'evaluated_at',
+  'stale',
+];
+
+const FILTER_COLUMNS = {
+  owner: 'owner',
+  system: 'system',
+  domain: 'domain',
+  kind: 'kind',
+  type: 'type',
+  lifecycle: 'lifecycle',
+  level: 'level',
+} as const;
 
 const migrationsDir = resolvePackagePath(
   '@cnmaturity/plugin-maturity-backend',
@@ -31,7 +93,14 @@ export interface RawResultRow {
   domain: string | null;
   type: string | null;
   lifecycle: string | null;
+  title: string | null;
   level: number;
+  level_people: number | null;
+  level_process: number | null;
+  level_policy: number | null;
+  level_technology: number | null;
+  level_business: number | null;
+  inputs_hash: string | null;
   target_level: number | null;
   target_date: string | null;
   passed: number;
@@ -70,12 +139,15 @@ export class DatabaseMaturityStore implements MaturityStore {
         kind: r.kind,
         namespace: r.namespace,
         name: r.name,
+        title: r.title?.slice(0, 255) ?? null,
         owner: r.owner ?? null,
         system: r.system ?? null,
         domain: r.domain ?? null,
         type: r.type ?? null,
         lifecycle: r.lifecycle ?? null,
         level: r.level,
+        ...areaColumns(r.details?.areaLevels),
+        inputs_hash: r.inputsHash ?? null,
         target_level: r.targetLevel ?? null,
         target_date: r.targetDate ?? null,
         passed: counts.pass,
@@ -89,6 +161,14 @@ export class DatabaseMaturityStore implements MaturityStore {
         details: r.details ? JSON.stringify(r.details) : null,
       };
     });
+    // One row per entity per day; the day's latest evaluation wins.
+    const history = records.map(r => ({
+      entity_ref: r.entityRef,
+      day: utcDay(r.evaluatedAt),
+      level: r.level,
+      ...areaColumns(r.details?.areaLevels),
+      score: r.details?.scorePercent ?? 0,
+    }));
     await this.db.transaction(async tx => {
       // Chunks keep each statement under every engine's bind-parameter limit.
       for (let i = 0; i < rows.length; i += 50) {
@@ -96,8 +176,74 @@ export class DatabaseMaturityStore implements MaturityStore {
           .insert(rows.slice(i, i + 50))
           .onConflict(['entity_ref'])
           .merge();
+        await tx('maturity_history')
+          .insert(history.slice(i, i + 50))
+          .onConflict(['entity_ref', 'day'])
+          .merge();
       }
     });
+  }
+
+  async getInputHashes(
+    entityRefs: string[],
+  ): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.db<RawResultRow>('maturity_results')
+        .select('entity_ref', 'inputs_hash')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500));
+      for (const row of rows) out.set(row.entity_ref, row.inputs_hash);
+    }
+    return out;
+  }
+
+  async markStale(entityRefs: string[], reason: string): Promise<void> {
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      await this.db('maturity_results')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .update({
+          stale: true,
+          stale_reason: reason.slice(0, 4000),
+          inputs_hash: null,
+        });
+    }
+  }
+
+  async listSummaryRows(
+    filter: StoredSummaryFilter,
+    today: string,
+  ): Promise<MaturitySummaryRow[]> {
+    let query = this.db('maturity_results').select(SUMMARY_COLUMNS);
+    for (const [key, column] of Object.entries(FILTER_COLUMNS)) {
+      const values = filter[key as keyof typeof FILTER_COLUMNS];
+      if (values?.length) query = query.whereIn(column, values);
+    }
+    if (filter.stale !== undefined) query = query.where('stale', filter.stale);
+    const rows: Array<Record<string, any>> = await query;
+    return rows.map(row => toSummaryRow(row, today));
+  }
+
+  async getHistory(
+    entityRef: string,
+    sinceDay: string,
+  ): Promise<MaturityHistoryPoint[]> {
+    const rows: Array<Record<string, any>> = await this.db('maturity_history')
+      .where('entity_ref', entityRef)
+      .where('day', '>=', sinceDay)
+      .orderBy('day', 'asc');
+    return rows.map(row => {
+      const areaLevels = areaLevelsOf(row);
+      return {
+        day: row.day,
+        level: Number(row.level) as MaturityLevelNumber,
+        ...(areaLevels ? { areaLevels } : {}),
+        scorePercent: Number(row.score),
+      };
+    });
+  }
+
+  async pruneHistory(beforeDay: string): Promise<number> {
+    return this.db('maturity_history').where('day', '<', beforeDay).delete();
   }
 
   async getResult(
@@ -108,6 +254,46 @@ export class DatabaseMaturityStore implements MaturityStore {
       .first();
     return row ? toResult(row) : undefined;
   }
+}
+
+/** A stored row as a summary row; behind and overdue are as of `today`. */
+function toSummaryRow(
+  row: Record<string, any>,
+  today: string,
+): MaturitySummaryRow {
+  const level = Number(row.level) as MaturityLevelNumber;
+  const targetLevel =
+    row.target_level === null ? undefined : Number(row.target_level);
+  const gap = targetLevel === undefined ? 0 : Math.max(0, targetLevel - level);
+  const targetDate: string | undefined = row.target_date ?? undefined;
+  const areaLevels = areaLevelsOf(row);
+  const optional = (key: string, value: unknown) =>
+    value === null || value === undefined ? {} : { [key]: String(value) };
+  return {
+    entityRef: row.entity_ref,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    ...optional('title', row.title),
+    ...optional('owner', row.owner),
+    ...optional('system', row.system),
+    ...optional('domain', row.domain),
+    ...optional('type', row.type),
+    ...optional('lifecycle', row.lifecycle),
+    level,
+    ...(areaLevels ? { areaLevels } : {}),
+    scorePercent: Number(row.score),
+    ...(targetLevel !== undefined ? { targetLevel } : {}),
+    ...optional('targetDate', targetDate),
+    gap,
+    behindTarget: gap > 0,
+    overdue: gap > 0 && targetDate !== undefined && targetDate < today,
+    passed: Number(row.passed),
+    failed: Number(row.failed),
+    unknown: Number(row.unknown),
+    evaluatedAt: new Date(row.evaluated_at).toISOString(),
+    stale: Boolean(row.stale),
+  };
 }
 
 function toResult(row: RawResultRow): EntityMaturityResult {

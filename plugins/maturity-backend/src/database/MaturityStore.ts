@@ -1,7 +1,10 @@
 import {
   CheckResult,
   EntityMaturityResult,
+  MaturityHistoryPoint,
   MaturityLevelNumber,
+  MaturitySummaryFilter,
+  MaturitySummaryRow,
 } from '@cnmaturity/plugin-maturity-common';
 
 /** The parts of a result that are shown but never filtered on. */
@@ -16,6 +19,7 @@ export interface EntityResultRecord {
   kind: string;
   namespace: string;
   name: string;
+  title?: string;
   owner?: string;
   system?: string;
   domain?: string;
@@ -29,11 +33,41 @@ export interface EntityResultRecord {
   details?: ResultDetails;
   /** Set when a signal fell back to its last good read: why it is stale. */
   staleReason?: string;
+  /** Hash of the inputs; the next cycle skips the entity while it holds. */
+  inputsHash?: string;
 }
+
+/** The filters the database applies; the rest are applied by the caller. */
+export type StoredSummaryFilter = Omit<
+  MaturitySummaryFilter,
+  'behindTarget' | 'overdue' | 'q'
+>;
 
 /** Where results live; the router and the engine only see this interface. */
 export interface MaturityStore {
-  /** Writes a batch of results in one transaction: all or nothing. */
+  /**
+   * Writes a batch of results and their history rows for the day in one
+   * transaction: all or nothing.
+   */
   upsertResults(records: EntityResultRecord[]): Promise<void>;
   getResult(entityRef: string): Promise<EntityMaturityResult | undefined>;
+  /** The inputs hash of each stored result; null when it has none. */
+  getInputHashes(entityRefs: string[]): Promise<Map<string, string | null>>;
+  /**
+   * Keeps the stored results but marks them stale with the reason, and
+   * forgets their inputs hash so the next cycle tries again.
+   */
+  markStale(entityRefs: string[], reason: string): Promise<void>;
+  /** Every stored result that matches, without checks; `today` is YYYY-MM-DD. */
+  listSummaryRows(
+    filter: StoredSummaryFilter,
+    today: string,
+  ): Promise<MaturitySummaryRow[]>;
+  /** The entity's daily history from `sinceDay` on, oldest first. */
+  getHistory(
+    entityRef: string,
+    sinceDay: string,
+  ): Promise<MaturityHistoryPoint[]>;
+  /** Deletes history rows before the day; returns how many. */
+  pruneHistory(beforeDay: string): Promise<number>;
 }

@@ -4,175 +4,278 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   MaturityCheck,
   MaturityToolPolicy,
-  RepositorySignal,
 } from '@cnmaturity/plugin-maturity-node';
-import { resolveOwnerRef } from '../checks/people';
+import {
+  RepositoryCycle,
+  RepositoryReadOutcome,
+} from '../collectors/RepositoryCollector';
+import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
-import { MaturityStore } from '../database/MaturityStore';
-import { evaluateEntity, refOf } from './evaluateEntity';
+import { utcDay } from '../database/DatabaseMaturityStore';
+import { EntityResultRecord, MaturityStore } from '../database/MaturityStore';
+import { evaluateEntity } from './evaluateEntity';
+import { inputsHash } from './inputsHash';
 import { mapWithConcurrency } from './mapWithConcurrency';
+import { MaturityMetrics } from './metrics';
+import { fetchRelated, relatedOf } from './related';
 
 const PAGE_SIZE = 200;
 
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
+/** What one cycle did. */
 export interface CycleStats {
   evaluated: number;
+  /** Inputs unchanged since the stored result: not re-evaluated. */
+  skipped: number;
+  /** Could not be evaluated; the last good result is kept, marked stale. */
   failed: number;
+  repositories: Record<RepositoryReadOutcome, number>;
   durationMs: number;
 }
 
-/** Reads an entity's repository; one reader per cycle shares reads. */
-export type RepositoryReader = (entity: Entity) => Promise<RepositorySignal>;
+const lowerRef = (e: Entity) =>
+  stringifyEntityRef(e).toLocaleLowerCase('en-US');
+
+const errorMessage = (e: unknown) =>
+  e instanceof Error ? e.message : String(e);
+
+const withTime = (reason: string) =>
+  `${reason} (at ${new Date().toISOString()})`;
+
+function safeRef(entity: Entity): string {
+  try {
+    return lowerRef(entity);
+  } catch {
+    return String(entity?.metadata?.name);
+  }
+}
 
 /**
  * Walks the catalog page by page, collects each entity's signals (related
  * entities in two catalog round trips per page, repositories with bounded
- * concurrency), evaluates and stores the results, one transaction per page.
+ * concurrency), skips entities whose inputs did not change, evaluates the
+ * rest and stores them, one transaction per page. A failure for one entity
+ * or one page keeps the last good results, marked stale, and the cycle goes on.
  */
 export class MaturityEvaluator {
+  private readonly metrics: MaturityMetrics;
+
   constructor(
     private readonly options: {
       catalog: CatalogService;
       auth: AuthService;
       store: MaturityStore;
       facts: FactStore;
+      attestations: AttestationStore;
       logger: LoggerService;
       checks: () => readonly MaturityCheck[];
+      /** Fingerprint of the checks and settings, see rubricHash. */
+      rubricHash: string;
       kinds: string[];
       concurrency: number;
       tools: MaturityToolPolicy;
       attestationMaxAgeDays: number;
-      startRepositoryCycle: () => RepositoryReader;
+      startRepositoryCycle: () => RepositoryCycle;
+      metrics?: MaturityMetrics;
+      /** Entities per catalog page and per stored batch. */
+      pageSize?: number;
     },
-  ) {}
+  ) {
+    this.metrics = options.metrics ?? new MaturityMetrics();
+  }
 
+  /** One full cycle over the configured kinds. */
   async evaluateAll(): Promise<CycleStats> {
     const started = Date.now();
     const { catalog, auth, kinds } = this.options;
-    const credentials = await auth.getOwnServiceCredentials();
-    const readRepository = this.options.startRepositoryCycle();
-    let evaluated = 0;
-    let failed = 0;
-    let cursor: string | undefined;
-    do {
-      const page = await catalog.queryEntities(
-        cursor
-          ? { cursor, limit: PAGE_SIZE }
-          : { filter: { kind: kinds }, limit: PAGE_SIZE },
-        { credentials },
+    const repositories = this.options.startRepositoryCycle();
+    const totals = { evaluated: 0, skipped: 0, failed: 0 };
+    const pageSize = this.options.pageSize ?? PAGE_SIZE;
+    try {
+      const credentials = await auth.getOwnServiceCredentials();
+      let cursor: string | undefined;
+      do {
+        const page = await catalog.queryEntities(
+          cursor
+            ? { cursor, limit: pageSize }
+            : { filter: { kind: kinds }, limit: pageSize },
+          { credentials },
+        );
+        const stats = await this.evaluatePage(page.items, repositories, false);
+        totals.evaluated += stats.evaluated;
+        totals.skipped += stats.skipped;
+        totals.failed += stats.failed;
+        cursor = page.pageInfo.nextCursor;
+      } while (cursor);
+    } catch (e) {
+      // The catalog itself failed: what was stored stays; the next cycle
+      // skips what this one finished and carries on from there.
+      this.metrics.cycleFinished((Date.now() - started) / 1000, 'failed');
+      this.options.logger.error(
+        `Maturity cycle stopped after ${totals.evaluated} evaluated, ${totals.skipped} unchanged: ${e}`,
       );
-      const stats = await this.evaluatePage(page.items, readRepository);
-      evaluated += stats.evaluated;
-      failed += stats.failed;
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor);
-    const durationMs = Date.now() - started;
+      throw e;
+    }
+    const stats: CycleStats = {
+      ...totals,
+      repositories: { ...repositories.counts },
+      durationMs: Date.now() - started,
+    };
+    this.metrics.cycleFinished(stats.durationMs / 1000, 'completed');
+    const r = stats.repositories;
     this.options.logger.info(
-      `Maturity cycle evaluated ${evaluated} entities (${failed} failed) in ${durationMs} ms`,
+      `Maturity cycle: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed`,
+      {
+        evaluated: stats.evaluated,
+        skipped: stats.skipped,
+        failed: stats.failed,
+        durationMs: stats.durationMs,
+      },
     );
-    return { evaluated, failed, durationMs };
+    return stats;
+  }
+
+  /**
+   * Re-evaluates one entity now, whatever its inputs; the repository is
+   * still read conditionally. Undefined when the catalog does not have it.
+   */
+  async evaluateOne(
+    entityRef: string,
+  ): Promise<EntityResultRecord | undefined> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) return undefined;
+    const stats = await this.evaluatePage(
+      [entity],
+      this.options.startRepositoryCycle(),
+      true,
+    );
+    if (stats.failed) {
+      throw new Error(`Could not evaluate ${entityRef}: ${stats.lastError}`);
+    }
+    return stats.records[0];
   }
 
   private async evaluatePage(
     entities: Entity[],
-    readRepository: RepositoryReader,
-  ): Promise<{ evaluated: number; failed: number }> {
-    const related = await this.fetchRelated(entities);
-    const facts = await this.options.facts.latestFacts(
-      entities.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')),
-    );
+    repositories: RepositoryCycle,
+    force: boolean,
+  ) {
+    const { store, logger } = this.options;
+    const refs = entities.map(safeRef);
+    let related: Map<string, Entity>;
+    let facts;
+    let attestations;
+    let hashes;
+    try {
+      const credentials = await this.options.auth.getOwnServiceCredentials();
+      [related, facts, attestations, hashes] = await Promise.all([
+        fetchRelated(this.options.catalog, credentials, entities),
+        this.options.facts.latestFacts(refs),
+        this.options.attestations.latestAttestations(refs),
+        store.getInputHashes(refs),
+      ]);
+    } catch (e) {
+      // A catalog or database hiccup for this page: keep the page's last
+      // good results, say why they are stale, and go on with the next page.
+      const reason = `signals could not be collected: ${errorMessage(e)}`;
+      logger.warn(
+        `Maturity: ${entities.length} entities not evaluated, ${reason}`,
+      );
+      await store.markStale(refs, withTime(reason)).catch(() => {});
+      this.metrics.entitiesHandled('failed', entities.length);
+      return {
+        evaluated: 0,
+        skipped: 0,
+        failed: entities.length,
+        records: [] as EntityResultRecord[],
+        lastError: reason,
+      };
+    }
+
     const checks = this.options.checks();
     const now = new Date();
-    let failed = 0;
-    const records = await mapWithConcurrency(
-      entities,
-      this.options.concurrency,
-      async entity => {
-        try {
-          const repository = await readRepository(entity);
-          return evaluateEntity(
-            checks,
-            {
-              entity,
-              related,
-              repository,
-              facts:
-                facts.get(
-                  stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
-                ) ?? [],
-              tools: this.options.tools,
-              now,
-            },
-            { attestationMaxAgeDays: this.options.attestationMaxAgeDays },
-          );
-        } catch (e) {
-          // A malformed entity must not stop the rest of the page.
-          failed++;
-          this.options.logger
-            .child({ entity: safeRef(entity) })
-            .warn(`Could not evaluate entity: ${e}`);
+    const day = utcDay(now);
+    const failedRefs: string[] = [];
+    let skipped = 0;
+    let lastError = '';
+    const outcomes = await mapWithConcurrency<
+      Entity,
+      EntityResultRecord | undefined
+    >(entities, this.options.concurrency, async (entity, i) => {
+      const ref = refs[i];
+      try {
+        const repository = await repositories.read(entity);
+        const entityFacts = facts.get(ref) ?? [];
+        const entityAttestations = attestations.get(ref) ?? [];
+        const hash = inputsHash({
+          entity,
+          related: relatedOf(entity, related),
+          repository,
+          facts: entityFacts,
+          attestations: entityAttestations,
+          rubric: this.options.rubricHash,
+          day,
+        });
+        if (!force && hashes.get(ref) === hash) {
+          skipped++;
           return undefined;
         }
-      },
-    );
-    const ok = records.filter(<T>(r: T | undefined): r is T => !!r);
-    await this.options.store.upsertResults(ok);
-    return { evaluated: ok.length, failed };
-  }
-
-  /**
-   * The entities the checks and the target inheritance follow: owner group,
-   * system, dependencies and provided APIs, then the systems' domains.
-   */
-  private async fetchRelated(entities: Entity[]): Promise<Map<string, Entity>> {
-    const related = new Map<string, Entity>();
-    const firstHop = new Set<string>();
-    for (const entity of entities) {
-      const ns = entity.metadata.namespace ?? 'default';
-      const owner = resolveOwnerRef(entity);
-      if ('ref' in owner) firstHop.add(owner.ref);
-      const add = (v: unknown, kind: string) => {
-        const ref = refOf(v, kind, ns);
-        if (ref) firstHop.add(ref);
-      };
-      add(entity.spec?.system, 'System');
-      for (const d of asArray(entity.spec?.dependsOn)) add(d, 'Component');
-      for (const a of asArray(entity.spec?.providesApis)) add(a, 'API');
-    }
-    await this.fetchInto(firstHop, related);
-    const domains = new Set<string>();
-    for (const e of related.values()) {
-      if (e.kind.toLocaleLowerCase('en-US') !== 'system') continue;
-      const ref = refOf(
-        e.spec?.domain,
-        'Domain',
-        e.metadata.namespace ?? 'default',
-      );
-      if (ref && !related.has(ref)) domains.add(ref);
-    }
-    await this.fetchInto(domains, related);
-    return related;
-  }
-
-  private async fetchInto(refs: Set<string>, into: Map<string, Entity>) {
-    if (refs.size === 0) return;
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entityRefs = [...refs];
-    const { items } = await this.options.catalog.getEntitiesByRefs(
-      { entityRefs },
-      { credentials },
-    );
-    items.forEach((item, i) => {
-      if (item) into.set(entityRefs[i], item);
+        if (
+          repository.status === 'unavailable' &&
+          repository.url &&
+          hashes.has(ref)
+        ) {
+          // The read failed and nothing was cached: keep the stored result
+          // rather than replace its evidence with unknowns.
+          throw new Error(repository.reason);
+        }
+        const record = evaluateEntity(
+          checks,
+          {
+            entity,
+            related,
+            repository,
+            facts: entityFacts,
+            tools: this.options.tools,
+            now,
+          },
+          {
+            attestationMaxAgeDays: this.options.attestationMaxAgeDays,
+            attestations: entityAttestations,
+          },
+        );
+        return { ...record, inputsHash: hash };
+      } catch (e) {
+        // One malformed entity must not stop the rest of the page.
+        lastError = errorMessage(e);
+        failedRefs.push(ref);
+        logger
+          .child({ entity: ref })
+          .warn(`Could not evaluate entity: ${lastError}`);
+        return undefined;
+      }
     });
-  }
-}
-
-function safeRef(entity: Entity): string {
-  try {
-    return stringifyEntityRef(entity);
-  } catch {
-    return String(entity?.metadata?.name);
+    const records = outcomes.filter(
+      (r): r is EntityResultRecord => r !== undefined,
+    );
+    await store.upsertResults(records);
+    if (failedRefs.length) {
+      await store.markStale(
+        failedRefs,
+        withTime(`the evaluation failed: ${lastError}`),
+      );
+    }
+    this.metrics.entitiesHandled('evaluated', records.length);
+    this.metrics.entitiesHandled('skipped', skipped);
+    this.metrics.entitiesHandled('failed', failedRefs.length);
+    return {
+      evaluated: records.length,
+      skipped,
+      failed: failedRefs.length,
+      records,
+      lastError,
+    };
   }
 }

@@ -53,11 +53,17 @@ export function applyDeclarations(
       return {
         checkId: def.id,
         status: 'pass',
-        message: `Attested on ${attestation.date}.`,
+        message: attestation.by
+          ? `Attested by ${attestation.by} on ${attestation.date}${
+              attestation.expiresOn
+                ? `, valid through ${attestation.expiresOn}`
+                : ''
+            }.`
+          : `Attested on ${attestation.date}.`,
         evidence: [
           {
             type: 'attestation',
-            label: attestKey,
+            label: attestation.by ? `attested by ${attestation.by}` : attestKey,
             value: attestation.date,
             ref: attestation.url,
           },
@@ -87,7 +93,11 @@ export function applyDeclarations(
 
     const lapsed: string[] = [];
     if (attestation?.expired && def.attestable) {
-      lapsed.push(`the attestation of ${attestation.date} has expired`);
+      lapsed.push(
+        attestation.expiresOn
+          ? `the attestation by ${attestation.by} lapsed after ${attestation.expiresOn}`
+          : `the attestation of ${attestation.date} has expired`,
+      );
     }
     if (exemption?.expired) {
       lapsed.push(`the exemption lapsed on ${exemption.until}`);

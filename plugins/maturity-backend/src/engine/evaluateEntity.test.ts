@@ -136,4 +136,67 @@ describe('evaluateEntity', () => {
       'reading https://github.com/acme/svc failed: 429; showing the repository as last read on 2026-11-24T10:00:00.000Z',
     );
   });
+
+  describe('attestations made in the portal', () => {
+    const svc = (annotations: Record<string, string> = {}) =>
+      component('svc', { owner: 'payments-team' }, { annotations });
+    const attestation = (attestedAt: string, expiresOn: string) => ({
+      entityRef: 'component:default/svc',
+      checkId: 'people.k8s-fundamentals',
+      attestedBy: 'user:default/ada',
+      attestedAt,
+      expiresOn,
+      evidenceUrl: 'https://wiki.example.com/training',
+    });
+    const check = (
+      entity: Entity,
+      attestations: ReturnType<typeof attestation>[],
+    ) => {
+      const signals = signalsFor(entity, { related: [team] });
+      return evaluateEntity(builtinChecks, signals, { attestations }).checks.find(
+        c => c.checkId === 'people.k8s-fundamentals',
+      );
+    };
+
+    it('pass the check, naming who attested and until when', () => {
+      const today = '2026-11-25'; // signalsFor evaluates at this day
+      expect(check(svc(), [attestation(`${today}T09:00:00.000Z`, '2099-12-31')])).toEqual({
+        checkId: 'people.k8s-fundamentals',
+        status: 'pass',
+        message: `Attested by user:default/ada on ${today}, valid through 2099-12-31.`,
+        evidence: [
+          {
+            type: 'attestation',
+            label: 'attested by user:default/ada',
+            value: today,
+            ref: 'https://wiki.example.com/training',
+          },
+        ],
+      });
+    });
+
+    it('lapse after their expiry, and the message says so', () => {
+      const result = check(svc(), [
+        attestation('2020-01-01T09:00:00.000Z', '2020-12-31'),
+      ]);
+      expect(result?.status).not.toBe('pass');
+      expect(result?.message).toContain(
+        'the attestation by user:default/ada lapsed after 2020-12-31',
+      );
+    });
+
+    it('give way to a newer attestation annotation on the entity', () => {
+      const today = '2026-11-25'; // signalsFor evaluates at this day
+      const result = check(
+        svc({
+          'cloud-native-maturity/attest.people.k8s-fundamentals': `${today} https://wiki.example.com/newer`,
+        }),
+        [attestation('2026-01-01T09:00:00.000Z', '2099-12-31')],
+      );
+      expect(result).toMatchObject({
+        status: 'pass',
+        evidence: [expect.objectContaining({ ref: 'https://wiki.example.com/newer' })],
+      });
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   computeAreaLevels,
   computeLevel,
   computeScorePercent,
+  MaturityAttestation,
   nextLevelSteps,
   parseMaturityAnnotations,
   ParsedMaturityAnnotations,
@@ -68,8 +69,16 @@ export function inheritanceChain(
   return chain;
 }
 
-/** Declarations merged along the chain: the nearest entity wins per check. */
-function mergeDeclarations(parsed: ParsedMaturityAnnotations[]) {
+/**
+ * Declarations merged along the chain: the nearest entity wins per check.
+ * An attestation made in the portal counts as the entity's own and wins over
+ * an annotation when it is newer.
+ */
+function mergeDeclarations(
+  parsed: ParsedMaturityAnnotations[],
+  stored: readonly MaturityAttestation[],
+  today: string,
+) {
   const exemptions: ParsedMaturityAnnotations['exemptions'] =
     Object.create(null);
   const attestations: ParsedMaturityAnnotations['attestations'] =
@@ -77,6 +86,18 @@ function mergeDeclarations(parsed: ParsedMaturityAnnotations[]) {
   for (const p of [...parsed].reverse()) {
     Object.assign(exemptions, p.exemptions);
     Object.assign(attestations, p.attestations);
+  }
+  for (const a of stored) {
+    const date = a.attestedAt.slice(0, 10);
+    const own = parsed[0]?.attestations[a.checkId];
+    if (own && !own.expired && own.date > date) continue;
+    attestations[a.checkId] = {
+      date,
+      url: a.evidenceUrl,
+      by: a.attestedBy,
+      expiresOn: a.expiresOn,
+      expired: a.expiresOn < today,
+    };
   }
   return { exemptions, attestations };
 }
@@ -88,7 +109,11 @@ function mergeDeclarations(parsed: ParsedMaturityAnnotations[]) {
 export function evaluateEntity(
   checks: readonly MaturityCheck[],
   signals: MaturitySignals,
-  options: { attestationMaxAgeDays?: number } = {},
+  options: {
+    attestationMaxAgeDays?: number;
+    /** Attestations made in the portal, the newest per check. */
+    attestations?: readonly MaturityAttestation[];
+  } = {},
 ): EntityResultRecord {
   const { entity, related, now } = signals;
   const knownCheckIds = new Set(checks.map(c => c.id));
@@ -104,7 +129,11 @@ export function evaluateEntity(
     checks,
     entity,
     evaluateChecks(checks, signals),
-    mergeDeclarations(parsed),
+    mergeDeclarations(
+      parsed,
+      options.attestations ?? [],
+      now.toISOString().slice(0, 10),
+    ),
   );
   const level = computeLevel(checks, results);
   const target = resolveTarget(
@@ -125,6 +154,7 @@ export function evaluateEntity(
     kind: entity.kind.toLocaleLowerCase('en-US'),
     namespace,
     name: entity.metadata.name,
+    title: optionalString(entity.metadata.title),
     owner: 'ref' in owner ? owner.ref : undefined,
     system: systemRef,
     domain: system

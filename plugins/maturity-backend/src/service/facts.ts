@@ -1,6 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { inputErrorFromZod } from './zodError';
 
 /** Fact sources the built-in checks read. Custom checks add their own. */
 export const BUILTIN_FACT_SOURCES = [
@@ -47,13 +48,7 @@ export function parseFactsBody(
   now: Date,
 ): ParsedFact[] {
   const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path
-      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`))
-      .join('');
-    throw new InputError(`Invalid fact: ${field || 'body'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw inputErrorFromZod('fact', parsed.error);
   return parsed.data.facts.map((fact, i) => {
     if (!allowedSources.has(fact.source)) {
       throw new InputError(

@@ -1,22 +1,54 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import express from 'express';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  MaturityCheckDefinition,
+  maturityEntityAttestPermission,
+  maturityEntityRefreshPermission,
+} from '@cnmaturity/plugin-maturity-common';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { MaturityCheckDefinition } from '@cnmaturity/plugin-maturity-common';
+import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
+import { utcDay } from '../database/DatabaseMaturityStore';
 import { MaturityStore } from '../database/MaturityStore';
+import { retentionStartDay } from '../engine/retention';
+import { parseAttestationBody } from './attestations';
+import { writeCsv } from './csv';
 import { parseFactsBody } from './facts';
+import {
+  buildSummary,
+  matchesFilter,
+  parseSummaryQuery,
+  sortRows,
+  SummaryQuery,
+} from './summary';
+import { CatalogVisibility } from './visibility';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   catalog: CatalogService;
   store: MaturityStore;
   checks: readonly MaturityCheckDefinition[];
   facts: FactStore;
+  attestations: AttestationStore;
   /** Fact types the checks read; any other is refused. */
   factSources: ReadonlySet<string>;
+  visibility: CatalogVisibility;
+  /** Re-evaluates one entity now; false when the catalog does not have it. */
+  refresh: (entityRef: string) => Promise<boolean>;
+  attestationMaxAgeDays: number;
+  historyRetentionDays: number;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -38,7 +70,7 @@ function entityRefFromParams(params: Record<string, string>): string {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, catalog, store } = options;
+  const { httpAuth, catalog, store, permissions } = options;
   // Only the static description of each check; never its code.
   const rubric = {
     checks: options.checks.map(c => ({
@@ -50,27 +82,158 @@ export async function createRouter(
       weight: c.weight,
       remediation: c.remediation,
       modelReference: c.modelReference,
+      ...(c.rule ? { rule: c.rule } : {}),
+      ...(c.appliesTo ? { appliesTo: c.appliesTo } : {}),
+      ...(c.attestable ? { attestable: true } : {}),
     })),
   };
+
+  /**
+   * The entity ref of the route, if the caller may read the entity in the
+   * catalog; the same 404 for "hidden" and "missing" so nothing leaks.
+   */
+  async function readableEntity(
+    req: Request,
+    credentials: BackstageCredentials,
+  ) {
+    const entityRef = entityRefFromParams(req.params);
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    return entityRef;
+  }
+
+  async function authorize(
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You are not allowed to ${permission.name} ${entityRef}`,
+      );
+    }
+  }
+
+  /** The rows of a summary query the caller may see, unsorted. */
+  async function matchingRows(
+    query: SummaryQuery,
+    credentials: BackstageCredentials,
+  ) {
+    const [visible, rows] = await Promise.all([
+      options.visibility.forCaller(credentials),
+      store.listSummaryRows(query.filter, utcDay(new Date())),
+    ]);
+    return rows.filter(
+      r =>
+        (visible === 'all' || visible.has(r.entityRef)) &&
+        matchesFilter(r, query.filter),
+    );
+  }
+
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const entityRef = entityRefFromParams(req.params);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    // Only answer for entities the caller may read in the catalog; the same
-    // 404 for "hidden" and "missing" so the route leaks nothing.
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    }
+    const entityRef = await readableEntity(req, credentials);
     const result = await store.getResult(entityRef);
     if (!result) {
       throw new NotFoundError(`${entityRef} has not been evaluated yet`);
     }
     res.json(result);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const max = options.historyRetentionDays;
+    const rawDays = req.query.days ?? '90';
+    if (
+      typeof rawDays !== 'string' ||
+      !/^\d{1,5}$/.test(rawDays) ||
+      +rawDays < 1
+    ) {
+      throw new InputError(
+        `Invalid query parameter days: a whole number from 1 to ${max}`,
+      );
+    }
+    const days = Math.min(Number(rawDays), max);
+    const entityRef = await readableEntity(req, credentials);
+    const since = retentionStartDay(days);
+    res.json({
+      entityRef,
+      days,
+      history: await store.getHistory(entityRef, since),
+    });
+  });
+
+  router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = await readableEntity(req, credentials);
+    await authorize(maturityEntityRefreshPermission, entityRef, credentials);
+    if (!(await options.refresh(entityRef))) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    res.json(await store.getResult(entityRef));
+  });
+
+  // People attest what no machine can see (training, reviews); who and when
+  // are recorded, and the entity is re-evaluated so the owner sees it now.
+  router.post(
+    '/entities/:kind/:namespace/:name/attestations',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = await readableEntity(req, credentials);
+      await authorize(maturityEntityAttestPermission, entityRef, credentials);
+      const now = new Date();
+      const parsed = parseAttestationBody(req.body, options.checks, {
+        now,
+        maxAgeDays: options.attestationMaxAgeDays,
+      });
+      const attestation = {
+        entityRef,
+        ...parsed,
+        attestedBy: credentials.principal.userEntityRef,
+        attestedAt: now.toISOString(),
+      };
+      await options.attestations.addAttestation(attestation);
+      await options.refresh(entityRef);
+      res
+        .status(201)
+        .json({ attestation, result: await store.getResult(entityRef) });
+    },
+  );
+
+  router.get('/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parseSummaryQuery(req.query);
+    res.json(buildSummary(await matchingRows(query, credentials), query));
+  });
+
+  router.get('/summary.csv', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parseSummaryQuery(req.query);
+    const rows = sortRows(await matchingRows(query, credentials), query.order);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="maturity-${utcDay(new Date())}.csv"`,
+    );
+    await writeCsv(res, rows);
   });
 
   // CI pipelines push facts (scan results, delivery metrics) with a service

@@ -1,0 +1,285 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import {
+  createTestDatabases,
+  expectEveryEngine,
+} from '../__testUtils__/databases';
+import { DatabaseAttestationStore } from './DatabaseAttestationStore';
+import { DatabaseMaturityStore } from './DatabaseMaturityStore';
+
+const databases = createTestDatabases();
+
+it('runs on every database engine (set BACKSTAGE_TEST_DATABASE_<ID>_CONNECTION_STRING)', () => {
+  expectEveryEngine(databases);
+});
+
+/** The directory DatabaseMaturityStore migrates from. */
+const directory = resolvePackagePath(
+  '@cnmaturity/plugin-maturity-backend',
+  'migrations',
+);
+
+const TABLES = [
+  'maturity_attestations',
+  'maturity_facts',
+  'maturity_history',
+  'maturity_repo_cache',
+  'maturity_results',
+];
+
+/** Columns of maturity_results added after the first migration. */
+const RESULT_COLUMNS = [
+  'score',
+  'details',
+  'title',
+  'level_people',
+  'level_business',
+  'inputs_hash',
+];
+
+interface SchemaState {
+  version: string;
+  tables: string[];
+  resultColumns: string[];
+}
+
+/** The schema after each migration, oldest first; index 0 is no migration. */
+const STATES: SchemaState[] = [
+  { version: 'none', tables: [], resultColumns: [] },
+  {
+    version: '20261125120000',
+    tables: ['maturity_results'],
+    resultColumns: [],
+  },
+  {
+    version: '20261125180000',
+    tables: ['maturity_results'],
+    resultColumns: ['score', 'details'],
+  },
+  {
+    version: '20261125190000',
+    tables: ['maturity_repo_cache', 'maturity_results'],
+    resultColumns: ['score', 'details'],
+  },
+  {
+    version: '20261125193000',
+    tables: ['maturity_facts', 'maturity_repo_cache', 'maturity_results'],
+    resultColumns: ['score', 'details'],
+  },
+  {
+    version: '20261125210000',
+    tables: TABLES,
+    resultColumns: RESULT_COLUMNS,
+  },
+];
+
+async function schemaState(knex: Knex): Promise<SchemaState> {
+  const tables: string[] = [];
+  for (const table of TABLES) {
+    if (await knex.schema.hasTable(table)) tables.push(table);
+  }
+  const resultColumns: string[] = [];
+  if (tables.includes('maturity_results')) {
+    for (const column of RESULT_COLUMNS) {
+      if (await knex.schema.hasColumn('maturity_results', column)) {
+        resultColumns.push(column);
+      }
+    }
+  }
+  return {
+    version: await knex.migrate.currentVersion({ directory }),
+    tables,
+    resultColumns,
+  };
+}
+
+describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
+  async function init(id: TestDatabaseId) {
+    const knex = await databases.init(id);
+    return { knex, database: mockServices.database({ knex }) };
+  }
+
+  it('has one expected state per migration file', async () => {
+    const { knex } = await init(databaseId);
+    const [completed, pending] = await knex.migrate.list({ directory });
+    expect(completed).toEqual([]);
+    expect(pending.map((m: { file: string }) => m.file.slice(0, 14))).toEqual(
+      STATES.slice(1).map(s => s.version),
+    );
+  });
+
+  it('migrates up, steps down one migration at a time to zero, and up again', async () => {
+    const { knex, database } = await init(databaseId);
+    expect(await schemaState(knex)).toEqual(STATES[0]);
+
+    await knex.migrate.latest({ directory });
+    expect(await schemaState(knex)).toEqual(STATES[STATES.length - 1]);
+
+    for (let step = STATES.length - 2; step >= 0; step--) {
+      await knex.migrate.down({ directory });
+      expect(await schemaState(knex)).toEqual(STATES[step]);
+    }
+    // Nothing left to roll back: another down changes nothing.
+    await knex.migrate.down({ directory });
+    expect(await schemaState(knex)).toEqual(STATES[0]);
+
+    for (let step = 1; step < STATES.length; step++) {
+      await knex.migrate.up({ directory });
+      expect(await schemaState(knex)).toEqual(STATES[step]);
+    }
+
+    // The re-applied schema serves the stores.
+    const store = await DatabaseMaturityStore.create({ database });
+    await store.upsertResults([
+      {
+        entityRef: 'component:default/svc',
+        kind: 'component',
+        namespace: 'default',
+        name: 'svc',
+        title: 'The Service',
+        domain: 'domain:default/commerce',
+        level: 2,
+        evaluatedAt: new Date('2026-11-25T10:00:00.000Z'),
+        checks: [],
+        details: {
+          areaLevels: {
+            people: 2,
+            process: 3,
+            policy: 2,
+            technology: 2,
+            business: 1,
+          },
+          scorePercent: 61,
+        },
+        inputsHash: 'h-svc',
+      },
+    ]);
+    expect(
+      await store.listSummaryRows(
+        { domain: ['domain:default/commerce'] },
+        '2026-11-25',
+      ),
+    ).toEqual([
+      {
+        entityRef: 'component:default/svc',
+        kind: 'component',
+        namespace: 'default',
+        name: 'svc',
+        title: 'The Service',
+        domain: 'domain:default/commerce',
+        level: 2,
+        areaLevels: {
+          people: 2,
+          process: 3,
+          policy: 2,
+          technology: 2,
+          business: 1,
+        },
+        scorePercent: 61,
+        gap: 0,
+        behindTarget: false,
+        overdue: false,
+        passed: 0,
+        failed: 0,
+        unknown: 0,
+        evaluatedAt: '2026-11-25T10:00:00.000Z',
+        stale: false,
+      },
+    ]);
+    expect(
+      await store.getHistory('component:default/svc', '2026-11-25'),
+    ).toEqual([
+      {
+        day: '2026-11-25',
+        level: 2,
+        areaLevels: {
+          people: 2,
+          process: 3,
+          policy: 2,
+          technology: 2,
+          business: 1,
+        },
+        scorePercent: 61,
+      },
+    ]);
+    expect(
+      (await store.getInputHashes(['component:default/svc'])).get(
+        'component:default/svc',
+      ),
+    ).toBe('h-svc');
+    const attestations = await DatabaseAttestationStore.create({ database });
+    const attestation = {
+      entityRef: 'component:default/svc',
+      checkId: 'people.certifications',
+      attestedBy: 'user:default/jane',
+      attestedAt: '2026-11-25T09:00:00.000Z',
+      expiresOn: '2027-05-24',
+      evidenceUrl: 'https://wiki.example.com/certs',
+    };
+    await attestations.addAttestation(attestation);
+    expect(
+      (await attestations.latestAttestations(['component:default/svc'])).get(
+        'component:default/svc',
+      ),
+    ).toEqual([attestation]);
+  });
+
+  it('keeps stored results when the newest migration is rolled back and re-applied', async () => {
+    const { knex, database } = await init(databaseId);
+    const store = await DatabaseMaturityStore.create({ database });
+    await store.upsertResults([
+      {
+        entityRef: 'component:default/svc',
+        kind: 'component',
+        namespace: 'default',
+        name: 'svc',
+        title: 'The Service',
+        owner: 'group:default/team-a',
+        level: 3,
+        evaluatedAt: new Date('2026-11-25T10:00:00.000Z'),
+        checks: [],
+        details: { scorePercent: 70 },
+        inputsHash: 'h-svc',
+      },
+    ]);
+
+    await knex.migrate.down({ directory });
+    expect(await schemaState(knex)).toEqual(STATES[STATES.length - 2]);
+    const rows = await knex('maturity_results').select(
+      'entity_ref',
+      'owner',
+      'level',
+      'score',
+    );
+    expect(
+      rows.map(r => ({ ...r, level: Number(r.level), score: Number(r.score) })),
+    ).toEqual([
+      {
+        entity_ref: 'component:default/svc',
+        owner: 'group:default/team-a',
+        level: 3,
+        score: 70,
+      },
+    ]);
+
+    await knex.migrate.latest({ directory });
+    // The columns of the newest migration come back empty.
+    const [row] = await store.listSummaryRows({}, '2026-11-25');
+    expect(row).toMatchObject({
+      entityRef: 'component:default/svc',
+      owner: 'group:default/team-a',
+      level: 3,
+      scorePercent: 70,
+    });
+    expect(row).not.toHaveProperty('title');
+    expect(
+      (await store.getInputHashes(['component:default/svc'])).get(
+        'component:default/svc',
+      ),
+    ).toBeNull();
+    expect(
+      await store.getHistory('component:default/svc', '2026-01-01'),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,393 @@
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { NotModifiedError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Meter } from '@opentelemetry/api';
+import { Knex } from 'knex';
+import { builtinChecks } from '../checks';
+import { RepositoryCollector } from '../collectors/RepositoryCollector';
+import { DatabaseAttestationStore } from '../database/DatabaseAttestationStore';
+import { DatabaseFactStore } from '../database/DatabaseFactStore';
+import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
+import { DatabaseRepoCache } from '../database/DatabaseRepoCache';
+import {
+  createTestDatabases,
+  expectEveryEngine,
+} from '../__testUtils__/databases';
+import { component, group } from '../__testUtils__/entities';
+import { MaturityEvaluator } from './MaturityEvaluator';
+import { MaturityMetrics } from './metrics';
+
+const databases = createTestDatabases();
+
+it('runs on every database engine (set BACKSTAGE_TEST_DATABASE_<ID>_CONNECTION_STRING)', () => {
+  expectEveryEngine(databases);
+});
+
+const workflow = [
+  'on: pull_request',
+  'jobs:',
+  '  test:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - run: npm test',
+].join('\n');
+
+/** An SCM whose repositories can change or fail between cycles. */
+class FakeScm {
+  repos = new Map<
+    string,
+    { etag: string; files: Record<string, string>; fail?: Error }
+  >();
+  downloads = 0;
+  conditional = 0;
+
+  reader: UrlReaderService = {
+    readUrl: jest.fn(),
+    search: jest.fn(),
+    readTree: async (url, options) => {
+      const repo = this.repos.get(url);
+      if (!repo) throw new Error(`404 Not Found: ${url}`);
+      if (repo.fail) throw repo.fail;
+      if (options?.etag === repo.etag) {
+        this.conditional++;
+        throw new NotModifiedError();
+      }
+      this.downloads++;
+      const kept = Object.entries(repo.files).filter(([path, content]) =>
+        options?.filter ? options.filter(path, { size: content.length }) : true,
+      );
+      return {
+        etag: repo.etag,
+        files: async () =>
+          kept.map(([path, content]) => ({
+            path,
+            content: async () => Buffer.from(content),
+          })),
+        archive: jest.fn(),
+        dir: jest.fn(),
+      } as any;
+    },
+  };
+}
+
+const repoUrl = (name: string) => `https://scm.example.com/acme/${name}/`;
+
+function service(name: string, extra: Record<string, unknown> = {}): Entity {
+  return component(
+    name,
+    { owner: 'payments-team', ...extra },
+    {
+      annotations: {
+        'backstage.io/source-location': `url:${repoUrl(name)}`,
+      },
+    },
+  );
+}
+
+/** A meter that records every counter add and histogram record. */
+function recordingMeter() {
+  const recorded: Array<{
+    name: string;
+    value: number;
+    attributes?: Record<string, unknown>;
+  }> = [];
+  const instrument = (name: string) => ({
+    add: (value: number, attributes?: Record<string, unknown>) =>
+      recorded.push({ name, value, attributes }),
+    record: (value: number, attributes?: Record<string, unknown>) =>
+      recorded.push({ name, value, attributes }),
+  });
+  const meter = {
+    createCounter: instrument,
+    createHistogram: instrument,
+  } as unknown as Meter;
+  const total = (name: string, outcome: string) =>
+    recorded
+      .filter(r => r.name === name && r.attributes?.outcome === outcome)
+      .reduce((sum, r) => sum + r.value, 0);
+  return { meter, recorded, total };
+}
+
+describe.each(databases.eachSupportedId())(
+  'evaluation cycle on %s',
+  databaseId => {
+    let knex: Knex;
+    beforeAll(async () => {
+      knex = await databases.init(databaseId as TestDatabaseId);
+    });
+
+    async function setup(options: {
+      entities: Entity[];
+      catalog?: (catalog: CatalogService) => CatalogService;
+      pageSize?: number;
+    }) {
+      const database = mockServices.database({ knex });
+      // Creating the store runs the migrations; then every test starts empty.
+      const store = await DatabaseMaturityStore.create({ database });
+      for (const table of [
+        'maturity_results',
+        'maturity_history',
+        'maturity_facts',
+        'maturity_attestations',
+        'maturity_repo_cache',
+      ]) {
+        await knex(table).delete();
+      }
+      const facts = await DatabaseFactStore.create({ database });
+      const attestations = await DatabaseAttestationStore.create({ database });
+      const scm = new FakeScm();
+      for (const e of options.entities) {
+        scm.repos.set(repoUrl(e.metadata.name), {
+          etag: 'v1',
+          files: { '.github/workflows/ci.yml': workflow },
+        });
+      }
+      const logger = mockServices.logger.mock();
+      const metrics = recordingMeter();
+      let catalog: CatalogService = catalogServiceMock({
+        entities: options.entities,
+      });
+      if (options.catalog) catalog = options.catalog(catalog);
+      const collector = new RepositoryCollector({
+        urlReader: scm.reader,
+        logger,
+        cache: await DatabaseRepoCache.create({ database }),
+      });
+      const evaluator = (cat: CatalogService = catalog) =>
+        new MaturityEvaluator({
+          catalog: cat,
+          auth: mockServices.auth(),
+          store,
+          facts,
+          attestations,
+          logger,
+          metrics: new MaturityMetrics(metrics.meter),
+          checks: () => builtinChecks,
+          rubricHash: 'rubric-v1',
+          kinds: ['Component'],
+          concurrency: 4,
+          tools: { allowed: [], denied: [] },
+          attestationMaxAgeDays: 365,
+          startRepositoryCycle: () => collector.startCycle(),
+          pageSize: options.pageSize,
+        });
+      return { store, facts, scm, logger, metrics, evaluator, catalog };
+    }
+
+    const team = group('payments-team', ['ada', 'linus']);
+
+    it('evaluates every entity, then skips all of them when nothing changed, with no downloads', async () => {
+      const entities = [service('a'), service('b'), service('c'), team];
+      const { evaluator, scm, logger, metrics, store } = await setup({
+        entities,
+        pageSize: 2,
+      });
+      const first = await evaluator().evaluateAll();
+      expect(first).toMatchObject({
+        evaluated: 3,
+        skipped: 0,
+        failed: 0,
+        repositories: { downloaded: 3, 'not-modified': 0, failed: 0 },
+      });
+      const stored = await store.getResult('component:default/a');
+      expect(
+        stored?.checks.find(c => c.checkId === 'process.ci-pipeline'),
+      ).toMatchObject({ status: 'pass' });
+
+      const second = await evaluator().evaluateAll();
+      expect(second).toMatchObject({
+        evaluated: 0,
+        skipped: 3,
+        failed: 0,
+        repositories: { downloaded: 0, 'not-modified': 3, failed: 0 },
+      });
+      expect(scm.downloads).toBe(3);
+      // The stored result is the first cycle's, untouched.
+      expect(await store.getResult('component:default/a')).toEqual(stored);
+
+      expect(logger.info).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Maturity cycle: 0 evaluated, 3 unchanged, 0 failed in \d+ ms; repositories: 0 downloaded, 3 unchanged, 0 failed$/,
+        ),
+        expect.objectContaining({ evaluated: 0, skipped: 3, failed: 0 }),
+      );
+      expect(metrics.total('maturity.entities', 'evaluated')).toBe(3);
+      expect(metrics.total('maturity.entities', 'skipped')).toBe(3);
+      expect(
+        metrics.recorded.filter(r => r.name === 'maturity.cycle.duration'),
+      ).toHaveLength(2);
+    });
+
+    it('re-evaluates only what changed: the entity, its repository, a pushed fact', async () => {
+      const entities = [service('a'), service('b'), service('c'), team];
+      const { evaluator, scm, facts } = await setup({ entities });
+      await evaluator().evaluateAll();
+
+      // a: the catalog entity changed.
+      const changed = [
+        service('a', { lifecycle: 'experimental' }),
+        service('b'),
+        service('c'),
+        team,
+      ];
+      // b: a new commit.
+      scm.repos.get(repoUrl('b'))!.etag = 'v2';
+      // c: CI pushed a scan result.
+      await facts.addFacts([
+        {
+          entityRef: 'component:default/c',
+          source: 'container-scan',
+          timestamp: new Date().toISOString(),
+          values: { critical: 0, high: 0 },
+          pushedBy: 'external:ci',
+        },
+      ]);
+      const stats = await evaluator(
+        catalogServiceMock({ entities: changed }),
+      ).evaluateAll();
+      expect(stats).toMatchObject({ evaluated: 3, skipped: 0 });
+
+      const again = await evaluator(
+        catalogServiceMock({ entities: changed }),
+      ).evaluateAll();
+      expect(again).toMatchObject({ evaluated: 0, skipped: 3 });
+      expect(scm.downloads).toBe(4);
+    });
+
+    it('keeps the last good result, marked stale, when the SCM fails, and recovers', async () => {
+      const entities = [service('a'), service('b'), team];
+      const { evaluator, scm, store } = await setup({ entities });
+      await evaluator().evaluateAll();
+      const good = await store.getResult('component:default/a');
+
+      for (const fail of [
+        new Error('Request failed, 403 Forbidden (rate limit exceeded)'),
+        new Error('Request failed, 502 Bad Gateway'),
+        new Error('network timeout at: https://scm.example.com/'),
+      ]) {
+        scm.repos.get(repoUrl('a'))!.fail = fail;
+        const stats = await evaluator().evaluateAll();
+        expect(stats.failed).toBe(0);
+        const stale = await store.getResult('component:default/a');
+        expect(stale).toMatchObject({
+          stale: true,
+          level: good!.level,
+          checks: good!.checks,
+        });
+        expect(stale!.staleReason).toContain(fail.message);
+        // The other entity is unaffected.
+        expect((await store.getResult('component:default/b'))!.stale).toBe(
+          false,
+        );
+      }
+
+      scm.repos.get(repoUrl('a'))!.fail = undefined;
+      await evaluator().evaluateAll();
+      expect(await store.getResult('component:default/a')).toMatchObject({
+        stale: false,
+        checks: good!.checks,
+      });
+    });
+
+    it('a repository that never could be read makes its checks unknown, not failed', async () => {
+      const entities = [service('a'), team];
+      const { evaluator, scm, store } = await setup({ entities });
+      scm.repos.get(repoUrl('a'))!.fail = new Error('404 Not Found');
+      await evaluator().evaluateAll();
+      const result = await store.getResult('component:default/a');
+      expect(
+        result!.checks.find(c => c.checkId === 'process.ci-pipeline'),
+      ).toMatchObject({ status: 'unknown' });
+    });
+
+    it('a catalog error for one page keeps that page stale and finishes the cycle', async () => {
+      const entities = [service('a'), service('b'), service('c'), team];
+      const { evaluator, store } = await setup({ entities, pageSize: 1 });
+      await evaluator().evaluateAll();
+
+      // The catalog fails to resolve relations of entity b only.
+      const flaky = catalogServiceMock({
+        entities: [
+          service('a', { lifecycle: 'x' }),
+          service('b', { lifecycle: 'x' }),
+          service('c', { lifecycle: 'x' }),
+          team,
+        ],
+      });
+      const getEntitiesByRefs = flaky.getEntitiesByRefs.bind(flaky);
+      let call = 0;
+      flaky.getEntitiesByRefs = async (...args) => {
+        // Pages are evaluated in order a, b, c, one lookup each; b's fails.
+        call++;
+        if (call === 2) throw new Error('503 catalog unavailable');
+        return getEntitiesByRefs(...args);
+      };
+      const stats = await evaluator(flaky).evaluateAll();
+      expect(stats).toMatchObject({ evaluated: 2, failed: 1 });
+      const b = await store.getResult('component:default/b');
+      expect(b).toMatchObject({ stale: true });
+      expect(b!.staleReason).toContain('503 catalog unavailable');
+      // The next cycle tries b again, since its hash was cleared.
+      const next = await evaluator(flaky).evaluateAll();
+      expect(next).toMatchObject({ evaluated: 1, skipped: 2, failed: 0 });
+      expect((await store.getResult('component:default/b'))!.stale).toBe(false);
+    });
+
+    it('one entity that cannot be evaluated does not stop the others', async () => {
+      const broken = {
+        ...service('broken'),
+        // A spec that is not an object at all.
+        spec: 'nonsense',
+      } as unknown as Entity;
+      const entities = [service('a'), broken, team];
+      const { evaluator, store } = await setup({ entities });
+      const stats = await evaluator().evaluateAll();
+      expect(stats.evaluated + stats.failed).toBe(2);
+      expect(await store.getResult('component:default/a')).toBeDefined();
+    });
+
+    it('a crash mid-cycle leaves whole pages only, and the next cycle carries on', async () => {
+      const entities = [service('a'), service('b'), service('c'), team];
+      const { evaluator, store } = await setup({ entities, pageSize: 2 });
+      const upsert = store.upsertResults.bind(store);
+      let batches = 0;
+      const spy = jest
+        .spyOn(store, 'upsertResults')
+        .mockImplementation(async records => {
+          batches++;
+          if (batches === 2) throw new Error('connection lost');
+          return upsert(records);
+        });
+      await expect(evaluator().evaluateAll()).rejects.toThrow(
+        'connection lost',
+      );
+      spy.mockRestore();
+      const stored = (await store.listSummaryRows({}, '2026-11-25')).map(
+        r => r.name,
+      );
+      expect(stored.sort()).toEqual(['a', 'b']);
+
+      const next = await evaluator().evaluateAll();
+      expect(next).toMatchObject({ evaluated: 1, skipped: 2 });
+    });
+
+    it('refreshes one entity on demand even when nothing changed', async () => {
+      const entities = [service('a'), team];
+      const { evaluator, store } = await setup({ entities });
+      await evaluator().evaluateAll();
+      const upsert = jest.spyOn(store, 'upsertResults');
+      const record = await evaluator().evaluateOne('component:default/a');
+      expect(record?.entityRef).toBe('component:default/a');
+      expect(upsert).toHaveBeenCalledWith([
+        expect.objectContaining({ entityRef: 'component:default/a' }),
+      ]);
+      upsert.mockRestore();
+      expect(
+        await evaluator().evaluateOne('component:default/ghost'),
+      ).toBeUndefined();
+    });
+  },
+);

@@ -1,0 +1,318 @@
+import {
+  mockServices,
+  ServiceFactoryTester,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
+import { component } from '../__testUtils__/entities';
+import {
+  FakeGitHubApi,
+  FakeGitHubFailure,
+  RATE_LIMITED,
+} from '../__testUtils__/fakeGitHubApi';
+import { DatabaseRepoCache } from '../database/DatabaseRepoCache';
+import { RepositoryCollector } from './RepositoryCollector';
+
+/*
+ * The collector against Backstage's real GitHub UrlReader (the production
+ * urlReader service factory, configured through `integrations.github`),
+ * talking HTTP to a fake GitHub API that counts what is downloaded.
+ */
+
+const HOST = 'github.example.test';
+const TOKEN = 'ghp_test-token';
+const SOURCE = `https://${HOST}/acme/payments/tree/main/`;
+
+const WORKFLOW = [
+  'name: ci',
+  'on:',
+  '  pull_request:',
+  '  push:',
+  '    branches: [main]',
+  'jobs:',
+  '  test:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - uses: actions/checkout@v4',
+  '      - run: npm ci',
+  '      - run: npm test',
+].join('\n');
+
+const FILES = {
+  '.github/workflows/ci.yml': WORKFLOW,
+  Dockerfile: 'FROM node:22-alpine\nUSER node\nCMD ["node", "index.js"]\n',
+  'catalog-info.yaml': [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    '  name: payments',
+    'spec:',
+    '  type: service',
+    '  lifecycle: production',
+    '  owner: team-a',
+  ].join('\n'),
+};
+
+const STATUS_PATH =
+  '/api/v3/repos/acme/payments/commits/main/status?per_page=0';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const apis: FakeGitHubApi[] = [];
+
+afterEach(async () => {
+  await Promise.all(apis.splice(0).map(api => api.close()));
+});
+
+const located = (name: string) =>
+  component(
+    name,
+    {},
+    { annotations: { 'backstage.io/source-location': `url:${SOURCE}` } },
+  );
+
+function extractionOf(signal: RepositorySignal) {
+  if (signal.status !== 'ok') throw new Error(`unavailable: ${signal.reason}`);
+  return signal.extraction;
+}
+
+/** The UrlReaderService a backend gets, with the fake as GitHub integration. */
+async function githubReader(api: FakeGitHubApi): Promise<UrlReaderService> {
+  return ServiceFactoryTester.from(mockServices.urlReader.factory(), {
+    dependencies: [
+      mockServices.rootConfig.factory({
+        data: {
+          integrations: {
+            github: [{ host: HOST, apiBaseUrl: api.apiBaseUrl, token: TOKEN }],
+          },
+        },
+      }),
+    ],
+  }).getSubject('maturity');
+}
+
+/** A fake GitHub and a database; `start()` is a backend start over them. */
+async function setup() {
+  const api = await FakeGitHubApi.start({
+    owner: 'acme',
+    repo: 'payments',
+    files: FILES,
+    token: TOKEN,
+  });
+  apis.push(api);
+  const knex = await databases.init('SQLITE_3');
+  const logger = mockServices.logger.mock();
+  const start = async () =>
+    new RepositoryCollector({
+      urlReader: await githubReader(api),
+      logger,
+      cache: await DatabaseRepoCache.create({
+        database: mockServices.database({ knex }),
+      }),
+    });
+  return { api, logger, start };
+}
+
+/** A first, full read, then forgets its requests. */
+async function warmUp(collector: RepositoryCollector, api: FakeGitHubApi) {
+  const signal = await collector.startCycle().read(located('payments'));
+  expect(api.count('codeload')).toBe(1);
+  api.take();
+  return signal;
+}
+
+describe('RepositoryCollector with the real GitHub UrlReader', () => {
+  it('downloads the tarball once on the first read and extracts the workflow and Dockerfile', async () => {
+    const { api, start } = await setup();
+    const collector = await start();
+    const cycle = collector.startCycle();
+
+    const signal = await cycle.read(located('payments'));
+
+    expect(signal).toMatchObject({ status: 'ok', url: SOURCE, etag: api.sha });
+    const extraction = extractionOf(signal);
+    // catalog-info.yaml is not a file the checks read, so it is filtered out.
+    expect(extraction.files).toEqual([
+      '.github/workflows/ci.yml',
+      'Dockerfile',
+    ]);
+    expect(extraction.ci).toEqual([
+      expect.objectContaining({
+        system: 'github-actions',
+        file: '.github/workflows/ci.yml',
+        triggers: expect.objectContaining({
+          pullRequest: true,
+          pushDefaultBranch: true,
+        }),
+        tests: [expect.objectContaining({ tool: 'npm test' })],
+      }),
+    ]);
+    expect(extraction.dockerfiles).toEqual([
+      expect.objectContaining({
+        file: 'Dockerfile',
+        baseImages: [
+          expect.objectContaining({ image: 'node', tag: '22-alpine' }),
+        ],
+        user: expect.objectContaining({ value: 'node' }),
+      }),
+    ]);
+    expect(cycle.counts).toEqual({
+      downloaded: 1,
+      'not-modified': 0,
+      failed: 0,
+    });
+    expect(api.count('codeload')).toBe(1);
+    expect(api.requests.every(r => r.authorization === `Bearer ${TOKEN}`)).toBe(
+      true,
+    );
+    expect(api.take()).toEqual([
+      `GET ${STATUS_PATH} -> 200`,
+      `GET /api/v3/repos/acme/payments/tarball/${api.sha} -> 302`,
+      `GET /_codeload/acme/payments/legacy.tar.gz/${api.sha} -> 200`,
+    ]);
+  });
+
+  it('downloads nothing in the next cycle when the repository is unchanged', async () => {
+    const { api, start } = await setup();
+    const collector = await start();
+    const first = await warmUp(collector, api);
+
+    const cycle = collector.startCycle();
+    const second = await cycle.read(located('payments'));
+
+    expect(second).toEqual({
+      status: 'ok',
+      url: SOURCE,
+      etag: api.sha,
+      extraction: extractionOf(first),
+    });
+    expect(cycle.counts).toEqual({
+      downloaded: 0,
+      'not-modified': 1,
+      failed: 0,
+    });
+    // The reader compares the commit sha with the etag itself; it sends no
+    // If-None-Match, so the status request is a full (rate-limited) 200.
+    expect(api.requests.map(r => r.ifNoneMatch)).toEqual([undefined]);
+    expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
+  });
+
+  it('downloads nothing after a restart, using the cache in the database', async () => {
+    const { api, start } = await setup();
+    const first = await warmUp(await start(), api);
+
+    // A new backend: new reader, new cache object, new collector; same database.
+    const restarted = await start();
+    const cycle = restarted.startCycle();
+    const signal = await cycle.read(located('payments'));
+
+    expect(extractionOf(signal)).toEqual(extractionOf(first));
+    expect(cycle.counts['not-modified']).toBe(1);
+    expect(api.count('codeload')).toBe(0);
+    expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
+  });
+
+  it('reads a repository once for two entities that point at it in one cycle', async () => {
+    const { api, start } = await setup();
+    const { read, counts } = (await start()).startCycle();
+
+    const [a, b] = await Promise.all([
+      read(located('payments-api')),
+      read(located('payments-worker')),
+    ]);
+
+    expect(a).toBe(b);
+    expect(extractionOf(a).files).toEqual([
+      '.github/workflows/ci.yml',
+      'Dockerfile',
+    ]);
+    expect(counts).toEqual({ downloaded: 1, 'not-modified': 0, failed: 0 });
+    expect(api.count('commit-status')).toBe(1);
+    expect(api.count('codeload')).toBe(1);
+  });
+
+  it('downloads once and sees the new content after the branch moves', async () => {
+    const { api, start } = await setup();
+    const collector = await start();
+    const before = await warmUp(collector, api);
+    const oldSha = api.sha;
+
+    const newSha = api.push({
+      ...FILES,
+      Dockerfile:
+        'FROM golang:1.23 AS build\nFROM gcr.io/distroless/static:nonroot\n',
+    });
+    const cycle = collector.startCycle();
+    const after = await cycle.read(located('payments'));
+
+    expect(newSha).not.toBe(oldSha);
+    expect(after).toMatchObject({ status: 'ok', etag: newSha });
+    expect(extractionOf(after).dockerfiles[0].baseImages).toEqual([
+      expect.objectContaining({ image: 'golang', tag: '1.23' }),
+      expect.objectContaining({
+        image: 'gcr.io/distroless/static',
+        tag: 'nonroot',
+      }),
+    ]);
+    expect(extractionOf(after)).not.toEqual(extractionOf(before));
+    expect(cycle.counts.downloaded).toBe(1);
+    expect(api.take()).toEqual([
+      `GET ${STATUS_PATH} -> 200`,
+      `GET /api/v3/repos/acme/payments/tarball/${newSha} -> 302`,
+      `GET /_codeload/acme/payments/legacy.tar.gz/${newSha} -> 200`,
+    ]);
+
+    // And the new commit is what is cached: the next cycle downloads nothing.
+    await collector.startCycle().read(located('payments'));
+    expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
+  });
+
+  it.each<[string, FakeGitHubFailure, string]>([
+    ['a rate limit (403)', RATE_LIMITED, '403 Forbidden (rate limit exceeded)'],
+    [
+      'a server error (500)',
+      { status: 500, message: 'Server Error' },
+      '500 Internal Server Error',
+    ],
+  ])(
+    'keeps the last good extraction, marked stale, when GitHub answers %s',
+    async (_, failure, expectedMessage) => {
+      const { api, logger, start } = await setup();
+      const collector = await start();
+      const good = await warmUp(collector, api);
+
+      api.failWith(failure);
+      const cycle = collector.startCycle();
+      const signal = await cycle.read(located('payments'));
+
+      expect(signal).toEqual({
+        status: 'ok',
+        url: SOURCE,
+        etag: api.sha,
+        extraction: extractionOf(good),
+        stale: {
+          reason: expect.stringContaining(expectedMessage),
+          since: expect.any(String),
+        },
+      });
+      const stale = signal.status === 'ok' ? signal.stale : undefined;
+      expect(stale?.reason).toContain(`reading ${SOURCE} failed`);
+      expect(Date.parse(stale!.since)).not.toBeNaN();
+      expect(cycle.counts).toEqual({
+        downloaded: 0,
+        'not-modified': 0,
+        failed: 1,
+      });
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(expectedMessage),
+      );
+      expect(api.take()).toEqual([`GET ${STATUS_PATH} -> ${failure.status}`]);
+
+      // The failure did not overwrite the cache: once GitHub recovers, no download.
+      api.failWith(undefined);
+      const recovered = await collector.startCycle().read(located('payments'));
+      expect(recovered).not.toHaveProperty('stale');
+      expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
+    },
+  );
+});

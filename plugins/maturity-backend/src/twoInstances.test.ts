@@ -1,0 +1,410 @@
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+  RootLoggerService,
+} from '@backstage/backend-plugin-api';
+import { MetricAttributes } from '@backstage/backend-plugin-api/alpha';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
+import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import { knex as createKnex, Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import request from 'supertest';
+import { maturityPlugin } from './plugin';
+import { component, group } from './__testUtils__/entities';
+
+/**
+ * Two backend instances of the maturity plugin on one PostgreSQL database,
+ * as in a deployment with two replicas: the real database service and the
+ * real scheduler, so the task lock row in the shared database decides which
+ * instance runs each tick of the global `maturity-evaluate` task.
+ */
+
+jest.setTimeout(60_000);
+
+const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+const TASK_ID = 'maturity-evaluate';
+const TASKS_TABLE = 'backstage_backend_tasks__tasks';
+const FREQUENCY_MS = 1000;
+/** Cycles observed after both instances are up before judging the lock. */
+const RUNS = 8;
+
+const components = ['checkout-service', 'search-api', 'legacy-billing'];
+const entities = [
+  component('checkout-service', { owner: 'payments-team' }),
+  component('search-api', { owner: 'payments-team' }),
+  component('legacy-billing', { owner: 'legacy-ops' }),
+  group('payments-team', ['ada', 'linus']),
+  group('legacy-ops', []),
+];
+
+interface LogEntry {
+  at: number;
+  level: 'error' | 'warn' | 'info' | 'debug';
+  message: string;
+  meta: JsonObject;
+}
+
+/** A silent root logger that keeps every line, with its plugin/task labels. */
+class CapturingLogger implements RootLoggerService {
+  constructor(
+    readonly entries: LogEntry[],
+    private readonly meta: JsonObject = {},
+  ) {}
+  error(message: string, meta?: Error | JsonObject) {
+    this.log('error', message, meta);
+  }
+  warn(message: string, meta?: Error | JsonObject) {
+    this.log('warn', message, meta);
+  }
+  info(message: string, meta?: Error | JsonObject) {
+    this.log('info', message, meta);
+  }
+  debug(message: string, meta?: Error | JsonObject) {
+    this.log('debug', message, meta);
+  }
+  child(meta: JsonObject): LoggerService {
+    return new CapturingLogger(this.entries, { ...this.meta, ...meta });
+  }
+  private log(
+    level: LogEntry['level'],
+    message: string,
+    meta?: Error | JsonObject,
+  ) {
+    this.entries.push({
+      at: Date.now(),
+      level,
+      message: String(message),
+      meta: {
+        ...this.meta,
+        ...(meta instanceof Error ? { error: String(meta) } : meta),
+      },
+    });
+  }
+}
+
+/** One call of the scheduler's run counter, `backend_tasks.task.runs.count`. */
+interface TaskEvent {
+  at: number;
+  taskId: string;
+  scope: string;
+  result: string;
+}
+
+/**
+ * A metrics service that keeps the real scheduler's own accounting of task
+ * runs: it counts `result: started` as a run begins and `completed` or
+ * `failed` as it ends, labelled with the task id and scope. This does not
+ * depend on what the plugin logs or how it evaluates.
+ */
+function taskRunRecorder(events: TaskEvent[]) {
+  return metricsServiceMock.mock({
+    createCounter: (name: string) => ({
+      add: (_value: number, attributes?: MetricAttributes) => {
+        if (name !== 'backend_tasks.task.runs.count' || !attributes) return;
+        events.push({
+          at: Date.now(),
+          taskId: String(attributes.taskId),
+          scope: String(attributes.scope),
+          result: String(attributes.result),
+        });
+      },
+    }),
+  }).factory;
+}
+
+interface Instance {
+  name: string;
+  backend: TestBackend;
+  logs: LogEntry[];
+  taskEvents: TaskEvent[];
+}
+
+interface Run {
+  instance: string;
+  scope: string;
+  result: string;
+  start: number;
+  end: number;
+}
+
+/** The finished runs of maturity-evaluate on one instance. */
+function runsOf(instance: Instance): Run[] {
+  const runs: Run[] = [];
+  let started: TaskEvent | undefined;
+  for (const event of instance.taskEvents) {
+    if (event.taskId !== TASK_ID) continue;
+    if (event.result === 'started') {
+      started = event;
+    } else if (started) {
+      runs.push({
+        instance: instance.name,
+        scope: event.scope,
+        result: event.result,
+        start: started.at,
+        end: event.at,
+      });
+      started = undefined;
+    }
+  }
+  return runs;
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+describe('two maturity backend instances on one PostgreSQL database', () => {
+  const connectionString = process.env[CONNECTION_ENV];
+  // A unique prefix gives this file its own plugin database,
+  // `<prefix>maturity`, which both instances share and afterAll drops.
+  const prefix = `maturity_2inst_${randomBytes(4).toString('hex')}_`;
+  const databaseName = `${prefix}maturity`;
+  let admin: Knex | undefined;
+  let observer: Knex | undefined;
+  let databaseCreated = false;
+  const instances: Instance[] = [];
+  let bothUpAt = 0;
+
+  function diagnostics(): string {
+    return instances
+      .map(i => {
+        const lines = i.logs
+          .filter(e => e.level === 'error' || e.level === 'warn')
+          .slice(-5)
+          .map(e => `  ${e.level} ${e.message} ${JSON.stringify(e.meta)}`);
+        return `instance ${i.name}: ${runsOf(i).length} cycles${
+          lines.length ? `, last warnings:\n${lines.join('\n')}` : ''
+        }`;
+      })
+      .join('\n');
+  }
+
+  async function waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined> | T | undefined,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`,
+        );
+      }
+      await sleep(100);
+    }
+  }
+
+  async function startInstance(name: string): Promise<Instance> {
+    const logs: LogEntry[] = [];
+    const taskEvents: TaskEvent[] = [];
+    const backend = await startTestBackend({
+      features: [
+        maturityPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              database: { client: 'pg', connection: connectionString!, prefix },
+            },
+            maturity: {
+              schedule: {
+                frequency: { milliseconds: FREQUENCY_MS },
+                timeout: { seconds: 30 },
+                initialDelay: { milliseconds: 500 },
+              },
+            },
+          },
+        }),
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: () => new CapturingLogger(logs),
+        }),
+        // The real services, not the in-memory mocks startTestBackend defaults to.
+        databaseServiceFactory,
+        schedulerServiceFactory,
+        taskRunRecorder(taskEvents),
+        catalogServiceMock.factory({ entities }),
+      ],
+    });
+    return { name, backend, logs, taskEvents };
+  }
+
+  function get(instance: Instance, path: string) {
+    return request(instance.backend.server)
+      .get(`/api/maturity${path}`)
+      .set('Authorization', mockCredentials.user.header());
+  }
+
+  beforeAll(async () => {
+    if (!connectionString) {
+      throw new Error(
+        `${CONNECTION_ENV} is not set: this test needs a PostgreSQL server shared by two backend instances and must not be skipped`,
+      );
+    }
+    admin = createKnex({ client: 'pg', connection: connectionString });
+    await admin.raw('CREATE DATABASE ??', [databaseName]);
+    databaseCreated = true;
+    const url = new URL(connectionString);
+    url.pathname = `/${databaseName}`;
+    observer = createKnex({ client: 'pg', connection: url.toString() });
+
+    // One after the other, as a rolling deploy would: concurrent knex
+    // migrations on a fresh database would fight over the migration lock.
+    instances.push(await startInstance('A'));
+    instances.push(await startInstance('B'));
+    bothUpAt = Date.now();
+  });
+
+  afterAll(async () => {
+    await Promise.all(instances.map(i => i.backend.stop()));
+    await observer?.destroy();
+    if (databaseCreated) {
+      await admin!.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
+        databaseName,
+      ]);
+    }
+    await admin?.destroy();
+  });
+
+  it('runs the global maturity-evaluate task on only one instance per tick', async () => {
+    // Both instances scheduled the task as global, on one shared lock row.
+    for (const instance of instances) {
+      const res = await get(instance, '/.backstage/scheduler/v1/tasks');
+      expect(res.status).toBe(200);
+      expect(
+        res.body.tasks.find((t: any) => t.taskId === TASK_ID),
+      ).toMatchObject({ pluginId: 'maturity', scope: 'global' });
+    }
+    const lockRows = await observer!(TASKS_TABLE).where({ id: TASK_ID });
+    expect(lockRows).toHaveLength(1);
+
+    const runs = await waitFor(
+      `${RUNS} maturity cycles after both instances were up`,
+      () => {
+        const all = instances
+          .flatMap(runsOf)
+          .filter(r => r.start >= bothUpAt)
+          .sort((x, y) => x.start - y.start);
+        return all.length >= RUNS ? all.slice(0, RUNS) : undefined;
+      },
+    );
+
+    for (const run of runs) {
+      expect(run).toMatchObject({ scope: 'global', result: 'completed' });
+    }
+
+    // Never two runs at once, across instances: the next claim can only
+    // succeed once the previous run released the lock row.
+    for (let k = 1; k < runs.length; k++) {
+      expect(runs[k].start).toBeGreaterThanOrEqual(runs[k - 1].end);
+    }
+
+    // One cycle per tick, not one per instance per tick. The lock row's
+    // next start moves at least one period per run, and a claim lags its
+    // tick by at most one poll period (also FREQUENCY_MS), so N runs on the
+    // shared schedule span at least (N - 2) periods; one more period of
+    // slack for a loaded machine. Both instances running every tick would
+    // fit the same N runs into about N / 2 - 1 periods.
+    const span = runs[runs.length - 1].start - runs[0].start;
+    expect(span).toBeGreaterThanOrEqual((RUNS - 3) * FREQUENCY_MS);
+  });
+
+  it('serves the API from both instances', async () => {
+    for (const instance of instances) {
+      for (const name of components) {
+        const body = await waitFor(
+          `a result for ${name} from instance ${instance.name}`,
+          async () => {
+            const res = await get(
+              instance,
+              `/entities/component/default/${name}`,
+            );
+            if (res.status === 404) return undefined;
+            expect(res.status).toBe(200);
+            return res.body;
+          },
+        );
+        expect(body).toMatchObject({
+          entityRef: `component:default/${name}`,
+          checks: expect.arrayContaining([
+            expect.objectContaining({ checkId: 'people.team-owner' }),
+          ]),
+        });
+      }
+    }
+  });
+
+  it('returns identical results for the same entity from both instances', async () => {
+    const [a, b] = instances;
+    for (const name of components) {
+      const path = `/entities/component/default/${name}`;
+      // A cycle may rewrite the row on any tick, so read A, B, A: when both
+      // reads of A agree, nothing changed in between and B must match.
+      let consistent: { fromA: unknown; fromB: unknown } | undefined;
+      for (let attempt = 0; attempt < 20 && !consistent; attempt++) {
+        const before = await get(a, path);
+        const other = await get(b, path);
+        const after = await get(a, path);
+        expect([before.status, other.status, after.status]).toEqual([
+          200, 200, 200,
+        ]);
+        if (isDeepStrictEqual(before.body, after.body)) {
+          consistent = { fromA: before.body, fromB: other.body };
+        }
+      }
+      expect(consistent).toBeDefined();
+      expect(consistent!.fromA).toMatchObject({
+        entityRef: `component:default/${name}`,
+      });
+      expect(consistent!.fromB).toEqual(consistent!.fromA);
+    }
+  });
+
+  // Last, as it stops an instance: the instance that did not get the ticks
+  // above was a live candidate all along, not an idle scheduler.
+  it('hands the task to the other instance once the one running it stops', async () => {
+    const latest = () =>
+      instances
+        .flatMap(runsOf)
+        .reduce<Run | undefined>(
+          (last, r) => (!last || r.end > last.end ? r : last),
+          undefined,
+        );
+    const lockIsFree = async () => {
+      const [lock] = await observer!(TASKS_TABLE).where({ id: TASK_ID });
+      return lock.current_run_ticket === null ? true : undefined;
+    };
+    // Stop the instance that ran last right after it released the lock,
+    // well before the next tick, so it takes no claim down with it.
+    const previous = latest()!;
+    const fresh = await waitFor('a fresh maturity-evaluate run', () => {
+      const run = latest();
+      return run && run.end > previous.end ? run : undefined;
+    });
+    await waitFor(`${TASK_ID} to release its lock`, lockIsFree);
+    const running = instances.find(i => i.name === fresh.instance)!;
+    const other = instances.find(i => i !== running)!;
+    await running.backend.stop();
+    const stoppedAt = Date.now();
+    expect(await lockIsFree()).toBe(true);
+
+    const takeover = await waitFor(
+      `instance ${other.name} to run ${TASK_ID} after ${running.name} stopped`,
+      () => runsOf(other).find(r => r.start > stoppedAt),
+      10_000,
+    );
+    expect(takeover).toMatchObject({ scope: 'global', result: 'completed' });
+  });
+});

@@ -77,6 +77,38 @@ describe('maturity backend plugin', () => {
     expect(res.status).toBe(404);
   });
 
+  it('wires the summary, refresh and the registered permissions', async () => {
+    const { server } = await startTestBackend({ features: features() });
+    await waitForResult(server, 'checkout-service');
+    await waitForResult(server, 'legacy-billing');
+    await waitForResult(server, 'broken');
+
+    const summary = await request(server)
+      .get('/api/maturity/summary?owner=group:default/payments-team')
+      .set('Authorization', mockCredentials.user.header());
+    expect(summary.status).toBe(200);
+    expect(summary.body.rows.map((r: any) => r.name)).toEqual([
+      'checkout-service',
+    ]);
+
+    const refreshed = await request(server)
+      .post('/api/maturity/entities/component/default/checkout-service/refresh')
+      .set('Authorization', mockCredentials.user.header());
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.entityRef).toBe('component:default/checkout-service');
+
+    // Policies can see and grant the plugin's permissions.
+    const metadata = await request(server).get(
+      '/api/maturity/.well-known/backstage/permissions/metadata',
+    );
+    expect(metadata.body.permissions.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining([
+        'maturity.entity.refresh',
+        'maturity.entity.attest',
+      ]),
+    );
+  });
+
   it('refuses to start on an unknown check id, naming the key', async () => {
     await expect(
       startTestBackend({

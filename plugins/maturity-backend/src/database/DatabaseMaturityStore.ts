@@ -82,7 +82,10 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** A row of `maturity_results` as the drivers return it. */
+/**
+ * A row of `maturity_results` joined with its `maturity_result_checks`, as
+ * the drivers return it.
+ */
 export interface RawResultRow {
   entity_ref: string;
   kind: string;
@@ -156,11 +159,15 @@ export class DatabaseMaturityStore implements MaturityStore {
         evaluated_at: r.evaluatedAt,
         stale: Boolean(r.staleReason),
         stale_reason: r.staleReason ?? null,
-        checks: JSON.stringify(r.checks),
         score: r.details?.scorePercent ?? 0,
-        details: r.details ? JSON.stringify(r.details) : null,
       };
     });
+    // The large JSON lives in its own table, so summary scans stay small.
+    const checks = records.map(r => ({
+      entity_ref: r.entityRef,
+      checks: JSON.stringify(r.checks),
+      details: r.details ? JSON.stringify(r.details) : null,
+    }));
     // One row per entity per day; the day's latest evaluation wins.
     const history = records.map(r => ({
       entity_ref: r.entityRef,
@@ -174,6 +181,10 @@ export class DatabaseMaturityStore implements MaturityStore {
       for (let i = 0; i < rows.length; i += 50) {
         await tx('maturity_results')
           .insert(rows.slice(i, i + 50))
+          .onConflict(['entity_ref'])
+          .merge();
+        await tx('maturity_result_checks')
+          .insert(checks.slice(i, i + 50))
           .onConflict(['entity_ref'])
           .merge();
         await tx('maturity_history')
@@ -249,14 +260,28 @@ export class DatabaseMaturityStore implements MaturityStore {
   async getResult(
     entityRef: string,
   ): Promise<EntityMaturityResult | undefined> {
-    const row = await this.db<RawResultRow>('maturity_results')
-      .where({ entity_ref: entityRef })
+    const row: RawResultRow | undefined = await this.db('maturity_results')
+      .join(
+        'maturity_result_checks',
+        'maturity_result_checks.entity_ref',
+        'maturity_results.entity_ref',
+      )
+      .select(
+        'maturity_results.*',
+        'maturity_result_checks.checks',
+        'maturity_result_checks.details',
+      )
+      .where('maturity_results.entity_ref', entityRef)
       .first();
     return row ? toResult(row) : undefined;
   }
 }
 
-/** A stored row as a summary row; behind and overdue are as of `today`. */
+/**
+ * A stored row as a summary row; behind and overdue are as of `today`.
+ * Built by assignment rather than spreads: it runs for every row of every
+ * summary request.
+ */
 function toSummaryRow(
   row: Record<string, any>,
   today: string,
@@ -265,35 +290,32 @@ function toSummaryRow(
   const targetLevel =
     row.target_level === null ? undefined : Number(row.target_level);
   const gap = targetLevel === undefined ? 0 : Math.max(0, targetLevel - level);
-  const targetDate: string | undefined = row.target_date ?? undefined;
-  const areaLevels = areaLevelsOf(row);
-  const optional = (key: string, value: unknown) =>
-    value === null || value === undefined ? {} : { [key]: String(value) };
-  return {
+  const out: MaturitySummaryRow = {
     entityRef: row.entity_ref,
     kind: row.kind,
     namespace: row.namespace,
     name: row.name,
-    ...optional('title', row.title),
-    ...optional('owner', row.owner),
-    ...optional('system', row.system),
-    ...optional('domain', row.domain),
-    ...optional('type', row.type),
-    ...optional('lifecycle', row.lifecycle),
     level,
-    ...(areaLevels ? { areaLevels } : {}),
     scorePercent: Number(row.score),
-    ...(targetLevel !== undefined ? { targetLevel } : {}),
-    ...optional('targetDate', targetDate),
     gap,
     behindTarget: gap > 0,
-    overdue: gap > 0 && targetDate !== undefined && targetDate < today,
+    overdue: gap > 0 && row.target_date !== null && row.target_date < today,
     passed: Number(row.passed),
     failed: Number(row.failed),
     unknown: Number(row.unknown),
     evaluatedAt: new Date(row.evaluated_at).toISOString(),
     stale: Boolean(row.stale),
   };
+  if (row.title !== null) out.title = row.title;
+  if (row.owner !== null) out.owner = row.owner;
+  if (row.system !== null) out.system = row.system;
+  if (row.domain !== null) out.domain = row.domain;
+  if (row.type !== null) out.type = row.type;
+  if (row.lifecycle !== null) out.lifecycle = row.lifecycle;
+  if (targetLevel !== undefined) out.targetLevel = targetLevel;
+  if (row.target_date !== null) out.targetDate = row.target_date;
+  if (row.level_people !== null) out.areaLevels = areaLevelsOf(row);
+  return out;
 }
 
 function toResult(row: RawResultRow): EntityMaturityResult {

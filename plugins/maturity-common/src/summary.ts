@@ -138,3 +138,96 @@ export interface MaturityAttestation {
   evidenceUrl: string;
   comment?: string;
 }
+
+/** How many entities stood at each level on one day. @public */
+export interface MaturityTrendPoint {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  entities: number;
+  /** Entities per level, index 0 to 5. */
+  levels: number[];
+  averageLevel: number;
+}
+
+/** A summary request: the filter plus ordering and paging. @public */
+export interface MaturitySummaryQuery extends MaturitySummaryFilter {
+  /** `field` or `field:asc|desc`, field one of MATURITY_SUMMARY_ORDER_FIELDS. */
+  order?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+const LIST_KEYS = [
+  'owner',
+  'system',
+  'domain',
+  'kind',
+  'type',
+  'lifecycle',
+  'level',
+] as const;
+const BOOLEAN_KEYS = ['behindTarget', 'overdue', 'stale'] as const;
+
+/**
+ * The query as URL parameters, the way `GET /summary` reads them (lists
+ * comma-separated). The UI keeps its filters in the page URL the same way,
+ * so a filtered view can be shared.
+ * @public
+ */
+export function summaryQueryToParams(
+  query: MaturitySummaryQuery,
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of LIST_KEYS) {
+    const values = query[key];
+    if (values?.length) params.set(key, values.join(','));
+  }
+  for (const key of BOOLEAN_KEYS) {
+    if (query[key] !== undefined) params.set(key, String(query[key]));
+  }
+  if (query.q) params.set('q', query.q);
+  if (query.order) params.set('order', query.order);
+  if (query.cursor) params.set('cursor', query.cursor);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  return params;
+}
+
+/**
+ * Reads a summary query from URL parameters; values that cannot be valid
+ * are dropped rather than sent, so a hand-edited URL still shows a page.
+ * @public
+ */
+export function summaryQueryFromParams(
+  params: URLSearchParams,
+): MaturitySummaryQuery {
+  const query: MaturitySummaryQuery = {};
+  const list = (key: string) =>
+    (params.get(key) ?? '')
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean);
+  for (const key of LIST_KEYS) {
+    if (key === 'level') continue;
+    const values = list(key);
+    if (values.length) query[key] = values;
+  }
+  const levels = list('level')
+    .filter(v => /^[0-5]$/.test(v))
+    .map(v => Number(v) as MaturityLevelNumber);
+  if (levels.length) query.level = levels;
+  for (const key of BOOLEAN_KEYS) {
+    const v = params.get(key);
+    if (v === 'true' || v === 'false') query[key] = v === 'true';
+  }
+  const q = params.get('q')?.trim();
+  if (q) query.q = q.slice(0, 200);
+  const order = params.get('order');
+  if (order) query.order = order;
+  const cursor = params.get('cursor');
+  if (cursor) query.cursor = cursor;
+  const limit = Number(params.get('limit'));
+  if (Number.isInteger(limit) && limit >= 1 && limit <= 500) {
+    query.limit = limit;
+  }
+  return query;
+}

@@ -11,6 +11,7 @@ import {
   MaturityHistoryPoint,
   MaturityLevelNumber,
   MaturitySummaryRow,
+  MaturityTrendPoint,
 } from '@cnmaturity/plugin-maturity-common';
 import { Knex } from 'knex';
 import {
@@ -251,6 +252,57 @@ export class DatabaseMaturityStore implements MaturityStore {
         scorePercent: Number(row.score),
       };
     });
+  }
+
+  async getTrend(
+    filter: StoredSummaryFilter,
+    sinceDay: string,
+    visible: 'all' | ReadonlySet<string>,
+  ): Promise<MaturityTrendPoint[]> {
+    const query = (refs?: string[]) => {
+      let q = this.db('maturity_history as h')
+        .join('maturity_results as r', 'r.entity_ref', 'h.entity_ref')
+        .where('h.day', '>=', sinceDay);
+      for (const [key, column] of Object.entries(FILTER_COLUMNS)) {
+        const values = filter[key as keyof typeof FILTER_COLUMNS];
+        if (values?.length) q = q.whereIn(`r.${column}`, values);
+      }
+      if (filter.stale !== undefined) q = q.where('r.stale', filter.stale);
+      if (refs) q = q.whereIn('h.entity_ref', refs);
+      return q
+        .select('h.day', 'h.level')
+        .count('* as n')
+        .groupBy('h.day', 'h.level');
+    };
+    // A conditional read policy gives a list of refs; each chunk counts its
+    // own entities, so the sums over chunks are exact.
+    const chunks: Array<Array<Record<string, any>>> = [];
+    if (visible === 'all') {
+      chunks.push(await query());
+    } else {
+      const refs = [...visible];
+      for (let i = 0; i < refs.length; i += 500) {
+        chunks.push(await query(refs.slice(i, i + 500)));
+      }
+    }
+    const byDay = new Map<string, number[]>();
+    for (const row of chunks.flat()) {
+      const levels = byDay.get(row.day) ?? [0, 0, 0, 0, 0, 0];
+      levels[Number(row.level)] += Number(row.n);
+      byDay.set(row.day, levels);
+    }
+    return [...byDay.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([day, levels]) => {
+        const entities = levels.reduce((a, b) => a + b, 0);
+        const sum = levels.reduce((acc, n, level) => acc + n * level, 0);
+        return {
+          day,
+          entities,
+          levels,
+          averageLevel: entities ? Math.round((sum / entities) * 100) / 100 : 0,
+        };
+      });
   }
 
   async pruneHistory(beforeDay: string): Promise<number> {

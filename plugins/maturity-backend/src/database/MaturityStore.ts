@@ -5,6 +5,7 @@ import {
   MaturityLevelNumber,
   MaturitySummaryFilter,
   MaturitySummaryRow,
+  MaturityTrendPoint,
 } from '@cnmaturity/plugin-maturity-common';
 
 /** The parts of a result that are shown but never filtered on. */
@@ -68,6 +69,15 @@ export interface MaturityStore {
     entityRef: string,
     sinceDay: string,
   ): Promise<MaturityHistoryPoint[]>;
+  /**
+   * Entities per level per day from `sinceDay` on, for the entities whose
+   * latest result matches the filter; `visible` limits it to those refs.
+   */
+  getTrend(
+    filter: StoredSummaryFilter,
+    sinceDay: string,
+    visible: 'all' | ReadonlySet<string>,
+  ): Promise<MaturityTrendPoint[]>;
   /** Deletes history rows before the day; returns how many. */
   pruneHistory(beforeDay: string): Promise<number>;
 }

@@ -153,14 +153,16 @@ describe('evaluateEntity', () => {
       attestations: ReturnType<typeof attestation>[],
     ) => {
       const signals = signalsFor(entity, { related: [team] });
-      return evaluateEntity(builtinChecks, signals, { attestations }).checks.find(
-        c => c.checkId === 'people.k8s-fundamentals',
-      );
+      return evaluateEntity(builtinChecks, signals, {
+        attestations,
+      }).checks.find(c => c.checkId === 'people.k8s-fundamentals');
     };
 
     it('pass the check, naming who attested and until when', () => {
       const today = '2026-11-25'; // signalsFor evaluates at this day
-      expect(check(svc(), [attestation(`${today}T09:00:00.000Z`, '2099-12-31')])).toEqual({
+      expect(
+        check(svc(), [attestation(`${today}T09:00:00.000Z`, '2099-12-31')]),
+      ).toEqual({
         checkId: 'people.k8s-fundamentals',
         status: 'pass',
         message: `Attested by user:default/ada on ${today}, valid through 2099-12-31.`,
@@ -195,7 +197,9 @@ describe('evaluateEntity', () => {
       );
       expect(result).toMatchObject({
         status: 'pass',
-        evidence: [expect.objectContaining({ ref: 'https://wiki.example.com/newer' })],
+        evidence: [
+          expect.objectContaining({ ref: 'https://wiki.example.com/newer' }),
+        ],
       });
     });
   });

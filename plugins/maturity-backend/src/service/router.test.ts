@@ -693,6 +693,56 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     });
   });
 
+  describe('GET /trend', () => {
+    it('counts entities per level per day, for the filter and what the caller may read', async () => {
+      const all = await request(await createApp())
+        .get('/trend?days=3650')
+        .set('Authorization', service);
+      expect(all.status).toBe(200);
+      expect(all.body).toEqual({
+        days: 365,
+        trend: [
+          {
+            day: '2026-11-24',
+            entities: 4,
+            levels: [1, 1, 1, 1, 0, 0],
+            averageLevel: 1.5,
+          },
+        ],
+      });
+
+      const payments = await request(await createApp())
+        .get('/trend?days=3650&owner=group:default/payments-team')
+        .set('Authorization', service);
+      expect(payments.body.trend[0]).toMatchObject({
+        entities: 2,
+        levels: [0, 0, 1, 1, 0, 0],
+      });
+
+      const forUser = await request(
+        await createApp({ 'catalog.entity.read': AuthorizeResult.CONDITIONAL }),
+      )
+        .get('/trend?days=3650')
+        .set('Authorization', user);
+      expect(forUser.body.trend[0]).toMatchObject({
+        entities: 3,
+        levels: [0, 1, 1, 1, 0, 0],
+      });
+    });
+
+    it.each([
+      ['days=0', 'Invalid query parameter days'],
+      ['q=x', 'Invalid query parameter q: not supported by /trend'],
+      ['level=9', 'Invalid query parameter level'],
+    ])('rejects %s with 400', async (query, message) => {
+      const res = await request(await createApp())
+        .get(`/trend?${query}`)
+        .set('Authorization', service);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+    });
+  });
+
   describe('GET /summary.csv', () => {
     it('streams every matching row as CSV, in order, with formula injection defused', async () => {
       await knex('maturity_results')

@@ -67,6 +67,17 @@ function entityRefFromParams(params: Record<string, string>): string {
   }).toLocaleLowerCase('en-US');
 }
 
+/** `days`, default 90, capped at the history kept. */
+function parseDays(raw: unknown, max: number): number {
+  const value = raw ?? '90';
+  if (typeof value !== 'string' || !/^\d{1,5}$/.test(value) || +value < 1) {
+    throw new InputError(
+      `Invalid query parameter days: a whole number from 1 to ${max}`,
+    );
+  }
+  return Math.min(Number(value), max);
+}
+
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -154,18 +165,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const max = options.historyRetentionDays;
-    const rawDays = req.query.days ?? '90';
-    if (
-      typeof rawDays !== 'string' ||
-      !/^\d{1,5}$/.test(rawDays) ||
-      +rawDays < 1
-    ) {
-      throw new InputError(
-        `Invalid query parameter days: a whole number from 1 to ${max}`,
-      );
-    }
-    const days = Math.min(Number(rawDays), max);
+    const days = parseDays(req.query.days, options.historyRetentionDays);
     const entityRef = await readableEntity(req, credentials);
     const since = retentionStartDay(days);
     res.json({
@@ -220,6 +220,28 @@ export async function createRouter(
     });
     const query = parseSummaryQuery(req.query);
     res.json(buildSummary(await matchingRows(query, credentials), query));
+  });
+
+  // The org trend: entities per level per day, for the same filters.
+  router.get('/trend', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { days: rawDays, ...rest } = req.query;
+    for (const key of ['behindTarget', 'overdue', 'q', 'cursor', 'order']) {
+      if (key in rest) {
+        throw new InputError(
+          `Invalid query parameter ${key}: not supported by /trend`,
+        );
+      }
+    }
+    const days = parseDays(rawDays, options.historyRetentionDays);
+    const { filter } = parseSummaryQuery(rest);
+    const visible = await options.visibility.forCaller(credentials);
+    res.json({
+      days,
+      trend: await store.getTrend(filter, retentionStartDay(days), visible),
+    });
   });
 
   router.get('/summary.csv', async (req, res) => {

@@ -33,11 +33,22 @@ export function ownedResult(
   };
 }
 
+const notStubbed = (name: string) => async (): Promise<never> => {
+  throw new Error(`${name} is not stubbed in this test`);
+};
+
+/** A MaturityApi for tests: override what the test exercises. */
 export function fakeMaturityApi(
   overrides: Partial<MaturityApi> = {},
 ): MaturityApi {
   return {
     getEntityResult: async () => ownedResult(),
+    getEntityHistory: async () => [],
+    refreshEntity: notStubbed('refreshEntity'),
+    attest: notStubbed('attest'),
+    getSummary: notStubbed('getSummary'),
+    getSummaryCsv: notStubbed('getSummaryCsv'),
+    getTrend: async () => [],
     getRubric: async () => ({ checks: [...BUILTIN_CHECKS] }),
     ...overrides,
   };

@@ -2,16 +2,18 @@ import { MaturityClient } from './MaturityClient';
 
 function client(respond: (url: string) => Response) {
   const calls: string[] = [];
+  const inits: Array<RequestInit | undefined> = [];
   const c = new MaturityClient({
     discoveryApi: { getBaseUrl: async id => `http://backend/api/${id}` },
     fetchApi: {
-      fetch: async (input: any) => {
+      fetch: async (input: any, init?: RequestInit) => {
         calls.push(String(input));
+        inits.push(init);
         return respond(String(input));
       },
     },
   });
-  return { c, calls };
+  return { c, calls, inits };
 }
 
 const json = (body: unknown, status = 200) =>
@@ -72,6 +74,84 @@ describe('MaturityClient', () => {
     );
     await expect(c.getRubric()).rejects.toMatchObject({
       name: 'ResponseError',
+    });
+  });
+
+  const ref = { kind: 'Component', namespace: 'default', name: 'svc' };
+
+  it('asks for the summary with the filters, order and cursor as the backend reads them', async () => {
+    const { c, calls } = client(() => json({ rows: [] }));
+    await c.getSummary({
+      owner: ['group:default/a', 'group:default/b'],
+      level: [0, 2],
+      behindTarget: true,
+      q: 'pay ments',
+      order: 'level:desc',
+      cursor: 'abc',
+      limit: 25,
+    });
+    expect(calls).toEqual([
+      'http://backend/api/maturity/summary?owner=group%3Adefault%2Fa%2Cgroup%3Adefault%2Fb&level=0%2C2&behindTarget=true&q=pay+ments&order=level%3Adesc&cursor=abc&limit=25',
+    ]);
+  });
+
+  it('downloads the CSV of the whole filter, without the page cursor', async () => {
+    const { c, calls } = client(
+      () => new Response('entity_ref\r\n', { status: 200 }),
+    );
+    const blob = await c.getSummaryCsv({
+      owner: ['group:default/a'],
+      cursor: 'abc',
+      limit: 25,
+    });
+    expect(await blob.text()).toBe('entity_ref\r\n');
+    expect(calls).toEqual([
+      'http://backend/api/maturity/summary.csv?owner=group%3Adefault%2Fa',
+    ]);
+  });
+
+  it('asks for the trend with the entity filters only', async () => {
+    const { c, calls } = client(() => json({ trend: [{ day: 'd' }] }));
+    await expect(
+      c.getTrend(
+        { owner: ['group:default/a'], q: 'x', behindTarget: true },
+        30,
+      ),
+    ).resolves.toEqual([{ day: 'd' }]);
+    expect(calls).toEqual([
+      'http://backend/api/maturity/trend?owner=group%3Adefault%2Fa&days=30',
+    ]);
+  });
+
+  it('posts a refresh and an attestation as JSON', async () => {
+    const { c, calls, inits } = client(() => json({ entityRef: 'x' }));
+    await c.refreshEntity(ref);
+    await c.attest(ref, {
+      checkId: 'people.certifications',
+      evidenceUrl: 'https://wiki.example.com/certs',
+    });
+    expect(calls).toEqual([
+      'http://backend/api/maturity/entities/Component/default/svc/refresh',
+      'http://backend/api/maturity/entities/Component/default/svc/attestations',
+    ]);
+    expect(inits[0]).toMatchObject({ method: 'POST' });
+    expect(inits[1]).toMatchObject({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        checkId: 'people.certifications',
+        evidenceUrl: 'https://wiki.example.com/certs',
+      }),
+    });
+  });
+
+  it('throws the backend message when a refresh is not allowed', async () => {
+    const { c } = client(() =>
+      json({ error: { name: 'NotAllowedError', message: 'not allowed' } }, 403),
+    );
+    await expect(c.refreshEntity(ref)).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 403,
     });
   });
 });

@@ -1,3 +1,3 @@
 export { maturityApiRef } from './MaturityApi';
-export type { MaturityApi } from './MaturityApi';
+export type { MaturityApi, MaturityAttestationRequest } from './MaturityApi';
 export { MaturityClient } from './MaturityClient';

@@ -1,144 +1,147 @@
 import {
-  EmptyState,
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
   InfoCard,
   Link,
   Progress,
   ResponseErrorPanel,
-  Table,
-  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  CheckEvidence,
-  CheckResult,
-  levelName,
-  MATURITY_AREAS,
+  EntityMaturityResult,
   MaturityCheckDefinition,
 } from '@cnmaturity/plugin-maturity-common';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useMountedState from 'react-use/esm/useMountedState';
 import { maturityApiRef } from '../../api';
-import { CheckStatusChip } from '../CheckStatusChip';
+import { hasSourceLocation, MODEL_URL } from '../Evidence';
+import { HistoryChart } from '../HistoryChart';
 import { MaturitySummary } from '../MaturitySummary';
+import { AnnotationsCard } from './AnnotationsCard';
+import { CheckList } from './CheckList';
+import { NextSteps } from './NextSteps';
+import { NotEvaluated } from './NotEvaluated';
+import { RefreshButton } from './RefreshButton';
+import { formatTimestamp } from './time';
 
-interface Row extends CheckResult {
-  id: string;
-  definition?: MaturityCheckDefinition;
+const HISTORY_DAYS = 90;
+
+function countsText(result: EntityMaturityResult): string {
+  const c = result.counts;
+  const parts = [
+    `${c.pass} passed`,
+    `${c.fail} failed`,
+    `${c.unknown} unknown`,
+  ];
+  if (c.exempt) parts.push(`${c.exempt} exempt`);
+  if (c['not-applicable']) parts.push(`${c['not-applicable']} not applicable`);
+  return parts.join(', ');
 }
-
-function Evidence(props: { evidence: CheckEvidence[] }) {
-  if (props.evidence.length === 0) return <>—</>;
-  return (
-    <>
-      {props.evidence.map((e, i) => (
-        <Typography key={i} variant="body2" component="div">
-          <strong>{e.label}</strong>
-          {e.value ? `: ${e.value}` : ''}
-          {e.line ? ` (line ${e.line})` : ''}
-        </Typography>
-      ))}
-    </>
-  );
-}
-
-const areaTitle = (id?: string) =>
-  MATURITY_AREAS.find(a => a.id === id)?.title ?? id ?? '';
-
-const columns: TableColumn<Row>[] = [
-  {
-    title: 'Status',
-    field: 'status',
-    width: '120px',
-    render: row => <CheckStatusChip status={row.status} />,
-  },
-  {
-    title: 'Check',
-    field: 'checkId',
-    render: row => (
-      <>
-        <Typography variant="body2">
-          {row.definition?.title ?? row.checkId}
-        </Typography>
-        <Typography variant="caption" color="textSecondary">
-          {row.checkId}
-        </Typography>
-      </>
-    ),
-  },
-  {
-    title: 'Area',
-    render: row => areaTitle(row.definition?.area),
-  },
-  {
-    title: 'Level',
-    render: row =>
-      row.definition
-        ? `${row.definition.level} ${levelName(row.definition.level)}`
-        : '',
-  },
-  {
-    title: 'Result',
-    field: 'message',
-    render: row => (
-      <>
-        <Typography variant="body2">{row.message}</Typography>
-        {row.status === 'fail' && row.definition?.remediation && (
-          <Typography variant="caption" color="textSecondary">
-            To fix: {row.definition.remediation}
-          </Typography>
-        )}
-      </>
-    ),
-  },
-  {
-    title: 'Evidence',
-    render: row => <Evidence evidence={row.evidence} />,
-  },
-];
 
 /**
- * The Maturity tab: each check's verdict on this entity, with its evidence.
+ * The Maturity tab: what to do to reach the next level, where the entity
+ * stands and how it got there, its maturity annotations, and each check's
+ * verdict with its evidence. Owners allowed to may re-evaluate it now.
  * @public
  */
 export function EntityMaturityContent() {
   const { entity } = useEntity();
   const maturityApi = useApi(maturityApiRef);
-  const ref = getCompoundEntityRef(entity);
+  const isMounted = useMountedState();
+  const entityRef = stringifyEntityRef(entity);
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  const ref = useMemo(
+    () => ({ kind, namespace, name }),
+    [kind, namespace, name],
+  );
+
   const { value, loading, error } = useAsync(async () => {
     const [result, rubric] = await Promise.all([
       maturityApi.getEntityResult(ref),
-      maturityApi.getRubric(),
+      // Without the rubric the checks still show, by id.
+      maturityApi.getRubric().catch(() => undefined),
     ]);
     return { result, rubric };
-  }, [maturityApi, ref.kind, ref.namespace, ref.name]);
+  }, [maturityApi, ref]);
+
+  // A re-evaluation's result replaces the loaded one, for this entity only.
+  const [refreshed, setRefreshed] = useState<{
+    entityRef: string;
+    result: EntityMaturityResult;
+  }>();
+  const [refreshing, setRefreshing] = useState(false);
+  const [refreshError, setRefreshError] = useState<Error>();
+  const [historyVersion, setHistoryVersion] = useState(0);
+
+  const history = useAsync(
+    () => maturityApi.getEntityHistory(ref, HISTORY_DAYS),
+    [maturityApi, ref, historyVersion],
+  );
+
+  const refresh = useCallback(async () => {
+    setRefreshing(true);
+    setRefreshError(undefined);
+    try {
+      const result = await maturityApi.refreshEntity(ref);
+      if (!isMounted()) return;
+      setRefreshed({ entityRef, result });
+      setHistoryVersion(v => v + 1);
+    } catch (e) {
+      if (!isMounted()) return;
+      setRefreshError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      if (isMounted()) setRefreshing(false);
+    }
+  }, [maturityApi, ref, entityRef, isMounted]);
+
+  const rubric = useMemo(
+    () =>
+      new Map<string, MaturityCheckDefinition>(
+        (value?.rubric?.checks ?? []).map(c => [c.id, c]),
+      ),
+    [value?.rubric],
+  );
 
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  if (!value?.result) {
+
+  const result =
+    refreshed?.entityRef === entityRef ? refreshed.result : value?.result;
+
+  const refreshAlert = refreshError && (
+    <Alert severity="error">
+      Re-evaluation failed: {refreshError.message}
+      {result ? ' The previous result is still shown.' : ''}
+    </Alert>
+  );
+  const refreshButton = (label?: string) => (
+    <RefreshButton
+      entity={entity}
+      refreshing={refreshing}
+      onRefresh={refresh}
+      label={label}
+    />
+  );
+
+  if (!result) {
     return (
-      <EmptyState
-        missing="data"
-        title="Not evaluated yet"
-        description="The maturity backend evaluates catalog entities on a schedule. This entity has no result yet; check back after the next evaluation cycle."
-      />
+      <>
+        {refreshAlert}
+        <NotEvaluated
+          hasSourceLocation={hasSourceLocation(entity)}
+          action={refreshButton('Evaluate now')}
+        />
+      </>
     );
   }
-  const { result, rubric } = value;
-  const byId = new Map(rubric.checks.map(c => [c.id, c]));
-  // Lowest level first, then by area, as the model reads.
-  const areaOrder = MATURITY_AREAS.map(a => a.id as string);
-  const rows: Row[] = result.checks
-    .map(c => ({ ...c, id: c.checkId, definition: byId.get(c.checkId) }))
-    .sort(
-      (a, b) =>
-        (a.definition?.level ?? 9) - (b.definition?.level ?? 9) ||
-        areaOrder.indexOf(a.definition?.area ?? '') -
-          areaOrder.indexOf(b.definition?.area ?? ''),
-    );
 
   return (
     <Grid container spacing={3}>
@@ -150,35 +153,74 @@ export function EntityMaturityContent() {
           </Alert>
         </Grid>
       )}
+      {refreshAlert && (
+        <Grid item xs={12}>
+          {refreshAlert}
+        </Grid>
+      )}
       <Grid item xs={12}>
-        <MaturitySummary result={result} rubric={byId} />
+        <Box
+          display="flex"
+          alignItems="center"
+          justifyContent="space-between"
+          flexWrap="wrap"
+          style={{ gap: 8 }}
+        >
+          <Typography variant="body2" color="textSecondary">
+            Last evaluated{' '}
+            <time dateTime={result.evaluatedAt}>
+              {formatTimestamp(result.evaluatedAt)}
+            </time>
+          </Typography>
+          {refreshButton()}
+        </Box>
       </Grid>
       <Grid item xs={12}>
+        <NextSteps result={result} rubric={rubric} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <MaturitySummary result={result} />
+      </Grid>
+      <Grid item xs={12} md={6}>
         <InfoCard
-          title="Maturity checks"
-          subheader={`Evaluated ${new Date(
-            result.evaluatedAt,
-          ).toLocaleString()} · ${result.counts.pass} passed, ${
-            result.counts.fail
-          } failed, ${result.counts.unknown} unknown`}
+          title="History"
+          subheader={`Level over the last ${HISTORY_DAYS} days`}
         >
-          <Table<Row>
-            options={{
-              paging: false,
-              search: false,
-              toolbar: false,
-              padding: 'dense',
-            }}
-            data={rows}
-            columns={columns}
+          {history.loading && <Progress />}
+          {history.error && (
+            <Typography variant="body2" color="error">
+              The history could not be loaded: {history.error.message}
+            </Typography>
+          )}
+          {history.value && (
+            <HistoryChart points={history.value} days={HISTORY_DAYS} />
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <AnnotationsCard entity={entity} messages={result.messages} />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Maturity checks" subheader={countsText(result)}>
+          {!value?.rubric && (
+            <Box mb={1}>
+              <Alert severity="info">
+                The rubric could not be loaded; checks are shown by id.
+              </Alert>
+            </Box>
+          )}
+          <CheckList
+            checks={result.checks}
+            rubric={rubric}
+            entity={entity}
+            expandUpTo={result.next?.level ?? 5}
           />
-          <Typography variant="caption" color="textSecondary">
-            Based on the{' '}
-            <Link to="https://maturitymodel.cncf.io/">
-              CNCF Cloud Native Maturity Model
-            </Link>
-            .
-          </Typography>
+          <Box mt={1}>
+            <Typography variant="caption" color="textSecondary">
+              Based on the{' '}
+              <Link to={MODEL_URL}>CNCF Cloud Native Maturity Model</Link>.
+            </Typography>
+          </Box>
         </InfoCard>
       </Grid>
     </Grid>

@@ -2,17 +2,68 @@ import { InfoCard } from '@backstage/core-components';
 import {
   EntityMaturityResult,
   levelName,
-  MATURITY_AREAS,
-  MaturityCheckDefinition,
+  MATURITY_LEVELS,
+  ResolvedTarget,
 } from '@cnmaturity/plugin-maturity-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
-import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { CheckStatusChip } from '../CheckStatusChip';
+import { makeStyles } from '@material-ui/core/styles';
+import { AreaLevels } from './AreaLevels';
 
-function TargetLine(props: { result: EntityMaturityResult }) {
-  const { target } = props.result;
+const useStyles = makeStyles(theme => ({
+  overdue: {
+    marginLeft: theme.spacing(1),
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+    fontWeight: 'bold',
+  },
+}));
+
+/** `Level 2 · Operate` @public */
+export function levelTitle(level: number): string {
+  return `Level ${level} · ${levelName(level)}`;
+}
+
+const SOURCE_KINDS: Record<string, string> = {
+  system: 'its System',
+  domain: 'its Domain',
+  group: 'its owner Group',
+};
+
+/** Where a target comes from, in words. */
+export function targetSourceText(source: string, entityRef?: string): string {
+  if (entityRef && source.toLowerCase() === entityRef.toLowerCase()) {
+    return 'set on this entity';
+  }
+  const kind = source.split(':')[0].toLowerCase();
+  const what = SOURCE_KINDS[kind];
+  return what ? `set on ${what} ${source}` : `set on ${source}`;
+}
+
+/** The gap in words: `1 level to go`, or `reached`. */
+export function gapText(target: ResolvedTarget): string {
+  if (target.gap <= 0) return 'reached';
+  return `${target.gap} level${target.gap === 1 ? '' : 's'} to go`;
+}
+
+/** A visible "Overdue" mark for a target whose date has passed. */
+export function OverdueChip() {
+  const classes = useStyles();
+  return <Chip size="small" label="Overdue" className={classes.overdue} />;
+}
+
+/**
+ * The target level and date, the gap, whether it is overdue and where the
+ * target was set (the entity, its System, Domain or owner Group).
+ * @public
+ */
+export function TargetLine(props: {
+  result: EntityMaturityResult;
+  /** Leave out the "set on" source, e.g. on the small card. */
+  hideSource?: boolean;
+}) {
+  const { target, entityRef } = props.result;
   if (!target) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -21,100 +72,49 @@ function TargetLine(props: { result: EntityMaturityResult }) {
       </Typography>
     );
   }
-  let status = 'on target';
-  if (target.gap > 0) {
-    status = `${target.gap} level${target.gap === 1 ? '' : 's'} to go`;
-  }
   return (
-    <Typography variant="body2">
-      Target: Level {target.level} {levelName(target.level)}
-      {target.date ? ` by ${target.date}` : ''} ({status})
-      {target.overdue && (
-        <Chip
-          size="small"
-          label="Overdue"
-          color="secondary"
-          style={{ marginLeft: 8 }}
-        />
-      )}
-      <Typography variant="caption" color="textSecondary" component="span">
-        {' '}
-        · set on {target.source}
+    <Box>
+      <Typography variant="body2" component="div">
+        Target: Level {target.level} {levelName(target.level)}
+        {target.date ? ` by ${target.date}` : ''} ({gapText(target)})
+        {target.overdue && <OverdueChip />}
       </Typography>
-    </Typography>
+      {!props.hideSource && (
+        <Typography variant="caption" color="textSecondary" component="div">
+          Target {targetSourceText(target.source, entityRef)}
+        </Typography>
+      )}
+    </Box>
   );
 }
 
 /**
- * Where the entity stands: the level reached, each area's level, the target,
- * and first of all what to do to reach the next level.
+ * Where the entity stands: the level reached with its CNCF stage, the score,
+ * each area's level and the target.
  */
-export function MaturitySummary(props: {
-  result: EntityMaturityResult;
-  rubric: Map<string, MaturityCheckDefinition>;
-}) {
-  const { result, rubric } = props;
-  const steps = result.next?.steps ?? [];
+export function MaturitySummary(props: { result: EntityMaturityResult }) {
+  const { result } = props;
+  const description = MATURITY_LEVELS.find(
+    l => l.level === result.level,
+  )?.description;
   return (
-    <InfoCard title={`Level ${result.level} · ${levelName(result.level)}`}>
-      <Grid container spacing={2}>
-        <Grid item xs={12} md={5}>
-          <TargetLine result={result} />
-          {result.scorePercent !== undefined && (
-            <Typography variant="body2">
-              Score: {result.scorePercent}% of weighted checks pass
-            </Typography>
-          )}
-          {result.areaLevels && (
-            <Box mt={1} display="flex" flexWrap="wrap" style={{ gap: 8 }}>
-              {MATURITY_AREAS.map(a => (
-                <Chip
-                  key={a.id}
-                  size="small"
-                  variant="outlined"
-                  label={`${a.title}: ${result.areaLevels![a.id]}`}
-                />
-              ))}
-            </Box>
-          )}
-          {(result.messages ?? []).map(m => (
-            <Typography key={m.annotation} variant="body2" color="error">
-              {m.annotation}: {m.message}
-            </Typography>
-          ))}
-        </Grid>
-        <Grid item xs={12} md={7}>
-          {result.next && (
-            <>
-              <Typography variant="h6">
-                To reach Level {result.next.level}{' '}
-                {levelName(result.next.level)}
-              </Typography>
-              {steps.length === 0 && (
-                <Typography variant="body2">
-                  Nothing left: every required check passes.
-                </Typography>
-              )}
-              {steps.map(step => (
-                <Box key={step.checkId} mt={1}>
-                  <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-                    <CheckStatusChip status={step.status} />
-                    <Typography variant="body2">
-                      <strong>
-                        {rubric.get(step.checkId)?.title ?? step.checkId}
-                      </strong>{' '}
-                      (Level {step.level})
-                    </Typography>
-                  </Box>
-                  <Typography variant="caption" color="textSecondary">
-                    {rubric.get(step.checkId)?.remediation}
-                  </Typography>
-                </Box>
-              ))}
-            </>
-          )}
-        </Grid>
-      </Grid>
+    <InfoCard title={levelTitle(result.level)} subheader={description}>
+      <TargetLine result={result} />
+      {result.scorePercent !== undefined && (
+        <Box mt={1}>
+          <Typography variant="body2">
+            Score: {result.scorePercent}% of weighted checks pass
+          </Typography>
+        </Box>
+      )}
+      {result.areaLevels && (
+        <Box mt={2}>
+          <Typography variant="subtitle2" gutterBottom>
+            Level per area
+          </Typography>
+          <AreaLevels areaLevels={result.areaLevels} />
+        </Box>
+      )}
     </InfoCard>
   );
 }

@@ -1,1 +1,9 @@
-export { MaturitySummary } from './MaturitySummary';
+export {
+  gapText,
+  levelTitle,
+  MaturitySummary,
+  OverdueChip,
+  TargetLine,
+  targetSourceText,
+} from './MaturitySummary';
+export { AreaLevels } from './AreaLevels';

@@ -1,0 +1,193 @@
+import { Entity } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
+import { CheckEvidence } from '@cnmaturity/plugin-maturity-common';
+import Typography from '@material-ui/core/Typography';
+import { ReactNode } from 'react';
+import { repositoryFileUrl, safeHttpUrl } from './urls';
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
+
+/** `YYYY-MM-DD` of an ISO timestamp or date, else undefined. */
+function dayOf(value?: string): string | undefined {
+  return value && ISO_DAY.test(value) ? value.slice(0, 10) : undefined;
+}
+
+/** A ref that is not a link: shown as text unless it repeats what is shown. */
+function RefText(props: { evidence: CheckEvidence; shown: string[] }) {
+  const { ref } = props.evidence;
+  if (!ref || safeHttpUrl(ref) || props.shown.includes(ref)) return null;
+  return (
+    <Typography variant="caption" color="textSecondary" component="span">
+      {' '}
+      ({ref})
+    </Typography>
+  );
+}
+
+function FileEvidence(props: { evidence: CheckEvidence; entity: Entity }) {
+  const { evidence: e, entity } = props;
+  const name = `${e.label}${e.line ? `:${e.line}` : ''}`;
+  const href = safeHttpUrl(e.ref) ?? repositoryFileUrl(entity, e.label, e.line);
+  return (
+    <>
+      File{' '}
+      {href ? (
+        <Link to={href}>
+          <code>{name}</code>
+        </Link>
+      ) : (
+        <code>{name}</code>
+      )}
+      {e.value ? `: ${e.value}` : ''}
+      <RefText evidence={e} shown={[e.label]} />
+    </>
+  );
+}
+
+function AnnotationEvidence(props: { evidence: CheckEvidence }) {
+  const e = props.evidence;
+  const href = safeHttpUrl(e.ref);
+  return (
+    <>
+      Annotation <code>{e.label}</code>
+      {e.value ? `: ${e.value}` : ''}
+      {href && (
+        <>
+          {' '}
+          (<Link to={href}>link</Link>)
+        </>
+      )}
+      <RefText evidence={e} shown={[e.label, e.value ?? '']} />
+    </>
+  );
+}
+
+function FactEvidence(props: { evidence: CheckEvidence }) {
+  const e = props.evidence;
+  const dot = e.label.indexOf('.');
+  const source = dot > 0 ? e.label.slice(0, dot) : e.label;
+  const field = dot > 0 ? e.label.slice(dot + 1) : undefined;
+  const date = dayOf(e.ref) ?? dayOf(e.value);
+  // `value` is the measured value, unless it only repeats the timestamp.
+  const value = e.value && e.value !== e.ref && !dayOf(e.value) ? e.value : '';
+  const href = safeHttpUrl(e.ref);
+  return (
+    <>
+      Pushed fact from <strong>{source}</strong>
+      {field ? (
+        <>
+          : <code>{field}</code>
+          {value ? ` = ${value}` : ''}
+        </>
+      ) : (
+        <>{value ? `: ${value}` : ''}</>
+      )}
+      {date ? `, measured ${date}` : ''}
+      {href && (
+        <>
+          {' '}
+          (<Link to={href}>source</Link>)
+        </>
+      )}
+    </>
+  );
+}
+
+function AttestationEvidence(props: { evidence: CheckEvidence }) {
+  const e = props.evidence;
+  const by = /^attested by (.+)$/i.exec(e.label)?.[1];
+  const href = safeHttpUrl(e.ref);
+  return (
+    <>
+      {by ? (
+        <>
+          Attested by <strong>{by}</strong>
+        </>
+      ) : (
+        <>
+          Attested in <code>{e.label}</code>
+        </>
+      )}
+      {e.value ? ` on ${dayOf(e.value) ?? e.value}` : ''}
+      {href ? (
+        <>
+          {' '}
+          · <Link to={href}>evidence</Link>
+        </>
+      ) : (
+        e.ref && ` · evidence: ${e.ref}`
+      )}
+    </>
+  );
+}
+
+function CatalogEvidence(props: { evidence: CheckEvidence }) {
+  const e = props.evidence;
+  const href = safeHttpUrl(e.ref);
+  return (
+    <>
+      <code>{e.label}</code>
+      {e.value ? `: ${e.value}` : ''}
+      {href && (
+        <>
+          {' '}
+          (<Link to={href}>link</Link>)
+        </>
+      )}
+      <RefText evidence={e} shown={[e.label, e.value ?? '']} />
+    </>
+  );
+}
+
+function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
+  const { evidence, entity } = props;
+  let content: ReactNode;
+  switch (evidence.type) {
+    case 'file':
+      content = <FileEvidence evidence={evidence} entity={entity} />;
+      break;
+    case 'annotation':
+      content = <AnnotationEvidence evidence={evidence} />;
+      break;
+    case 'fact':
+      content = <FactEvidence evidence={evidence} />;
+      break;
+    case 'attestation':
+      content = <AttestationEvidence evidence={evidence} />;
+      break;
+    default:
+      content = <CatalogEvidence evidence={evidence} />;
+  }
+  return (
+    <Typography
+      variant="body2"
+      component="li"
+      style={{ overflowWrap: 'anywhere' }}
+    >
+      {content}
+    </Typography>
+  );
+}
+
+/**
+ * What decided a check: a catalog field, an annotation, a repository file
+ * (linked into the repository when the source location is an http(s) URL),
+ * a pushed fact or an attestation. Only http(s) values become links.
+ */
+export function Evidence(props: { evidence: CheckEvidence[]; entity: Entity }) {
+  const { evidence, entity } = props;
+  if (evidence.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        —
+      </Typography>
+    );
+  }
+  return (
+    <ul style={{ margin: 0, paddingLeft: 16 }}>
+      {evidence.map((e, i) => (
+        <EvidenceItem key={i} evidence={e} entity={entity} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,2 @@
+export { HistoryChart } from './HistoryChart';
+export type { HistoryChartProps } from './HistoryChart';

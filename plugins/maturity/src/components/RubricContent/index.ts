@@ -1,0 +1,1 @@
+export { RubricContent } from './RubricContent';

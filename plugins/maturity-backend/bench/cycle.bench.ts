@@ -3,6 +3,7 @@
  * latency of the summary and entity routes, on a real database.
  *
  *   yarn bench:cycle [--entities 1000,10000] [--runs 3] [--engine sqlite|pg]
+ *                    [--history-days 90] [--keep .data/scale/maturity.sqlite]
  *
  * Each synthetic service is a copy of a demo component with its own
  * repository URL, served from memory with an etag the way an SCM would (a
@@ -47,6 +48,10 @@ function arg(name: string, fallback: string): string {
 const sizes = arg('entities', '1000,10000').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
 const engine = arg('engine', 'sqlite');
+/** Days of history to simulate before measuring the database size. */
+const historyDays = Number(arg('history-days', '0'));
+/** Keep the SQLite file of the last run here (e.g. to serve it in the portal). */
+const keep = arg('keep', '');
 
 const lowerRef = (e: Entity) =>
   stringifyEntityRef(e).toLocaleLowerCase('en-US');
@@ -247,7 +252,10 @@ async function openDatabase(run: string): Promise<{
       },
     };
   }
-  const file = path.join(os.tmpdir(), `maturity-bench-${run}.sqlite`);
+  const file =
+    keep && run === `${sizes[sizes.length - 1]}_${runs - 1}`
+      ? path.resolve(keep)
+      : path.join(os.tmpdir(), `maturity-bench-${run}.sqlite`);
   fs.rmSync(file, { force: true });
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -259,7 +267,7 @@ async function openDatabase(run: string): Promise<{
     sizeBytes: async () => fs.statSync(file).size,
     close: async () => {
       await knex.destroy();
-      fs.rmSync(file, { force: true });
+      if (file !== path.resolve(keep)) fs.rmSync(file, { force: true });
     },
   };
 }
@@ -300,6 +308,29 @@ async function latencies(
   }
   agent.destroy();
   return times;
+}
+
+/**
+ * Days of history before today, as the daily cycles would have written
+ * them: today's rows copied back day by day, the level one lower in the
+ * older half, so the trend has a shape.
+ */
+async function simulateHistory(knex: Knex, days: number) {
+  const today = await knex('maturity_history').select();
+  for (let d = 1; d < days; d++) {
+    const day = new Date(Date.now() - d * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const rows = today.map(r => ({
+      ...r,
+      day,
+      level: d > days / 2 ? Math.max(0, r.level - 1) : r.level,
+    }));
+    for (let i = 0; i < rows.length; i += 100) {
+      await knex('maturity_history').insert(rows.slice(i, i + 100));
+    }
+  }
+  if (knex.client.config.client === 'better-sqlite3') await knex.raw('VACUUM');
 }
 
 async function benchmark(n: number, run: number) {
@@ -382,6 +413,7 @@ async function benchmark(n: number, run: number) {
   const summary = await latencies(port, summaryPaths, 150);
   const entity = await latencies(port, entityPaths, 300);
   server.close();
+  if (historyDays > 1) await simulateHistory(db.knex, historyDays);
   const sizeBytes = await db.sizeBytes();
   await db.close();
   return {
@@ -411,7 +443,9 @@ async function main() {
     } checks, Node ${process.version}, ${os.cpus().length} cores\n`,
   );
   console.log(
-    '| services | full cycle ms | unchanged cycle ms | downloads (full / unchanged) | summary p50 / p95 ms | entity p50 / p95 ms | db MB |',
+    `| services | full cycle ms | unchanged cycle ms | downloads (full / unchanged) | summary p50 / p95 ms | entity p50 / p95 ms | db MB${
+      historyDays > 1 ? ` (${historyDays} days of history)` : ''
+    } |`,
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const n of sizes) {

@@ -20,6 +20,8 @@ import { MaturityMetrics } from './metrics';
 import { fetchRelated, relatedOf } from './related';
 
 const PAGE_SIZE = 200;
+/** What the checks read of an entity; the catalog's status is left out. */
+const ENTITY_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'relations'];
 
 /** What one cycle did. */
 export interface CycleStats {
@@ -96,8 +98,8 @@ export class MaturityEvaluator {
       do {
         const page = await catalog.queryEntities(
           cursor
-            ? { cursor, limit: pageSize }
-            : { filter: { kind: kinds }, limit: pageSize },
+            ? { cursor, limit: pageSize, fields: ENTITY_FIELDS }
+            : { filter: { kind: kinds }, limit: pageSize, fields: ENTITY_FIELDS },
           { credentials },
         );
         const stats = await this.evaluatePage(page.items, repositories, false);

@@ -105,6 +105,18 @@ function NothingEvaluated() {
 }
 
 /**
+ * The previous value while the new one is equal: paging and sorting return
+ * the same totals and rollups, so their charts and tables need not render
+ * again (hundreds of owners and systems on a large catalog).
+ */
+function useUnchanged<T>(value: T): T {
+  const kept = useRef({ key: JSON.stringify(value), value });
+  const key = JSON.stringify(value);
+  if (key !== kept.current.key) kept.current = { key, value };
+  return kept.current.value;
+}
+
+/**
  * The org-wide scorecard: filters kept in the URL, totals, the level
  * distribution, the trend, owner and system rollups, and every service,
  * one server-side page at a time. The body of the `/maturity` page.
@@ -120,6 +132,10 @@ export function ScorecardContent() {
     // One request per change of the query, whatever else is in the URL.
     [maturityApi, queryKey],
   );
+
+  const ownerRollups = useUnchanged(value?.owners);
+  const systemRollups = useUnchanged(value?.systems);
+  const stableTotals = useUnchanged(value?.totals);
 
   const trendFilter = useMemo(() => trendFilterOf(query), [query]);
   const trendKey = queryKeyOf(trendFilter);
@@ -237,7 +253,7 @@ export function ScorecardContent() {
     );
   }
 
-  const { totals } = value;
+  const totals = stableTotals ?? value.totals;
   return (
     <Grid container spacing={3}>
       {filters}
@@ -271,7 +287,7 @@ export function ScorecardContent() {
         <RollupTable
           title="Owners"
           nameTitle="Owner"
-          rollups={value.owners}
+          rollups={ownerRollups ?? value.owners}
           defaultKind="group"
           noneLabel="No owner"
           onSelect={onOwner}
@@ -281,7 +297,7 @@ export function ScorecardContent() {
         <RollupTable
           title="Systems"
           nameTitle="System"
-          rollups={value.systems}
+          rollups={systemRollups ?? value.systems}
           defaultKind="system"
           noneLabel="No system"
           onSelect={onSystem}

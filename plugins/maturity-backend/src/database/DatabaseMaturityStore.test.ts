@@ -10,6 +10,7 @@ import {
   expectEveryEngine,
 } from '../__testUtils__/databases';
 import { DatabaseMaturityStore } from './DatabaseMaturityStore';
+import { dayString } from './days';
 import { EntityResultRecord, ResultDetails } from './MaturityStore';
 
 const databases = createTestDatabases();
@@ -77,12 +78,14 @@ async function countRows(knex: Knex, table: string): Promise<number> {
 
 /** The history table, ordered, with the driver's numbers normalised. */
 async function historyRows(knex: Knex) {
+  // Rows hold entity ids and day numbers; shown here as refs and dates.
   const rows = await knex('maturity_history')
-    .select('entity_ref', 'day', 'level', 'score')
-    .orderBy([{ column: 'entity_ref' }, { column: 'day' }]);
+    .join('maturity_entities', 'maturity_entities.id', 'maturity_history.entity_id')
+    .select('maturity_entities.entity_ref', 'day', 'level', 'score')
+    .orderBy([{ column: 'maturity_entities.entity_ref' }, { column: 'day' }]);
   return rows.map(r => ({
     entity_ref: r.entity_ref as string,
-    day: r.day as string,
+    day: dayString(Number(r.day)),
     level: Number(r.level),
     score: Number(r.score),
   }));

@@ -14,6 +14,8 @@ import {
   MaturityTrendPoint,
 } from '@cnmaturity/plugin-maturity-common';
 import { Knex } from 'knex';
+import { dayNumber, dayString, utcDay } from './days';
+import { packJson, unpackJson } from './packedJson';
 import {
   EntityResultRecord,
   MaturityStore,
@@ -21,8 +23,7 @@ import {
   StoredSummaryFilter,
 } from './MaturityStore';
 
-/** The UTC day of a date, YYYY-MM-DD. */
-export const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+export { utcDay } from './days';
 
 const AREA_IDS = MATURITY_AREAS.map(a => a.id);
 
@@ -166,18 +167,22 @@ export class DatabaseMaturityStore implements MaturityStore {
     // The large JSON lives in its own table, so summary scans stay small.
     const checks = records.map(r => ({
       entity_ref: r.entityRef,
-      checks: JSON.stringify(r.checks),
+      checks: packJson(r.checks),
       details: r.details ? JSON.stringify(r.details) : null,
     }));
-    // One row per entity per day; the day's latest evaluation wins.
-    const history = records.map(r => ({
-      entity_ref: r.entityRef,
-      day: utcDay(r.evaluatedAt),
-      level: r.level,
-      ...areaColumns(r.details?.areaLevels),
-      score: r.details?.scorePercent ?? 0,
-    }));
     await this.db.transaction(async tx => {
+      const ids = await entityIds(
+        tx,
+        records.map(r => r.entityRef),
+      );
+      // One row per entity per day; the day's latest evaluation wins.
+      const history = records.map(r => ({
+        entity_id: ids.get(r.entityRef),
+        day: dayNumber(utcDay(r.evaluatedAt)),
+        level: r.level,
+        ...areaColumns(r.details?.areaLevels),
+        score: r.details?.scorePercent ?? 0,
+      }));
       // Chunks keep each statement under every engine's bind-parameter limit.
       for (let i = 0; i < rows.length; i += 50) {
         await tx('maturity_results')
@@ -190,7 +195,7 @@ export class DatabaseMaturityStore implements MaturityStore {
           .merge();
         await tx('maturity_history')
           .insert(history.slice(i, i + 50))
-          .onConflict(['entity_ref', 'day'])
+          .onConflict(['entity_id', 'day'])
           .merge();
       }
     });
@@ -240,13 +245,19 @@ export class DatabaseMaturityStore implements MaturityStore {
     sinceDay: string,
   ): Promise<MaturityHistoryPoint[]> {
     const rows: Array<Record<string, any>> = await this.db('maturity_history')
-      .where('entity_ref', entityRef)
-      .where('day', '>=', sinceDay)
-      .orderBy('day', 'asc');
+      .join(
+        'maturity_entities',
+        'maturity_entities.id',
+        'maturity_history.entity_id',
+      )
+      .select('maturity_history.*')
+      .where('maturity_entities.entity_ref', entityRef)
+      .where('maturity_history.day', '>=', dayNumber(sinceDay))
+      .orderBy('maturity_history.day', 'asc');
     return rows.map(row => {
       const areaLevels = areaLevelsOf(row);
       return {
-        day: row.day,
+        day: dayString(Number(row.day)),
         level: Number(row.level) as MaturityLevelNumber,
         ...(areaLevels ? { areaLevels } : {}),
         scorePercent: Number(row.score),
@@ -261,14 +272,15 @@ export class DatabaseMaturityStore implements MaturityStore {
   ): Promise<MaturityTrendPoint[]> {
     const query = (refs?: string[]) => {
       let q = this.db('maturity_history as h')
-        .join('maturity_results as r', 'r.entity_ref', 'h.entity_ref')
-        .where('h.day', '>=', sinceDay);
+        .join('maturity_entities as e', 'e.id', 'h.entity_id')
+        .join('maturity_results as r', 'r.entity_ref', 'e.entity_ref')
+        .where('h.day', '>=', dayNumber(sinceDay));
       for (const [key, column] of Object.entries(FILTER_COLUMNS)) {
         const values = filter[key as keyof typeof FILTER_COLUMNS];
         if (values?.length) q = q.whereIn(`r.${column}`, values);
       }
       if (filter.stale !== undefined) q = q.where('r.stale', filter.stale);
-      if (refs) q = q.whereIn('h.entity_ref', refs);
+      if (refs) q = q.whereIn('e.entity_ref', refs);
       return q
         .select('h.day', 'h.level')
         .count('* as n')
@@ -285,15 +297,17 @@ export class DatabaseMaturityStore implements MaturityStore {
         chunks.push(await query(refs.slice(i, i + 500)));
       }
     }
-    const byDay = new Map<string, number[]>();
+    const byDay = new Map<number, number[]>();
     for (const row of chunks.flat()) {
-      const levels = byDay.get(row.day) ?? [0, 0, 0, 0, 0, 0];
+      const day = Number(row.day);
+      const levels = byDay.get(day) ?? [0, 0, 0, 0, 0, 0];
       levels[Number(row.level)] += Number(row.n);
-      byDay.set(row.day, levels);
+      byDay.set(day, levels);
     }
     return [...byDay.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([day, levels]) => {
+      .sort(([a], [b]) => a - b)
+      .map(([dayNo, levels]) => {
+        const day = dayString(dayNo);
         const entities = levels.reduce((a, b) => a + b, 0);
         const sum = levels.reduce((acc, n, level) => acc + n * level, 0);
         return {
@@ -306,7 +320,9 @@ export class DatabaseMaturityStore implements MaturityStore {
   }
 
   async pruneHistory(beforeDay: string): Promise<number> {
-    return this.db('maturity_history').where('day', '<', beforeDay).delete();
+    return this.db('maturity_history')
+      .where('day', '<', dayNumber(beforeDay))
+      .delete();
   }
 
   async getResult(
@@ -327,6 +343,37 @@ export class DatabaseMaturityStore implements MaturityStore {
       .first();
     return row ? toResult(row) : undefined;
   }
+}
+
+/**
+ * The history id of each entity ref, creating the missing ones; inside the
+ * caller's transaction, so a failed batch leaves no ids behind either.
+ */
+async function entityIds(
+  tx: Knex,
+  refs: string[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const read = async () => {
+    for (let i = 0; i < refs.length; i += 500) {
+      const rows = await tx('maturity_entities')
+        .select('id', 'entity_ref')
+        .whereIn('entity_ref', refs.slice(i, i + 500));
+      for (const row of rows) ids.set(row.entity_ref, Number(row.id));
+    }
+  };
+  await read();
+  const missing = refs.filter(ref => !ids.has(ref));
+  if (missing.length) {
+    for (let i = 0; i < missing.length; i += 100) {
+      await tx('maturity_entities')
+        .insert(missing.slice(i, i + 100).map(entity_ref => ({ entity_ref })))
+        .onConflict(['entity_ref'])
+        .ignore();
+    }
+    await read();
+  }
+  return ids;
 }
 
 /**
@@ -371,7 +418,7 @@ function toSummaryRow(
 }
 
 function toResult(row: RawResultRow): EntityMaturityResult {
-  const checks: CheckResult[] = JSON.parse(row.checks);
+  const checks: CheckResult[] = unpackJson(row.checks);
   const details: ResultDetails = row.details ? JSON.parse(row.details) : {};
   return {
     entityRef: row.entity_ref,

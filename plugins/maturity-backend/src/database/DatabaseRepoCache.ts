@@ -5,6 +5,7 @@ import {
 import { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { packJson, unpackJson } from './packedJson';
 
 /** A cached repository read. */
 export interface CachedRepository {
@@ -59,7 +60,7 @@ export class DatabaseRepoCache implements RepoCache {
     return {
       ...(row.etag ? { etag: row.etag } : {}),
       extractionVersion: row.extraction_version,
-      extraction: JSON.parse(row.extraction),
+      extraction: unpackJson(row.extraction),
       readAt: new Date(row.read_at),
     };
   }
@@ -71,7 +72,7 @@ export class DatabaseRepoCache implements RepoCache {
         url,
         etag: entry.etag ?? null,
         extraction_version: entry.extractionVersion,
-        extraction: JSON.stringify(entry.extraction),
+        extraction: packJson(entry.extraction),
         read_at: entry.readAt,
       })
       .onConflict(['url_hash'])

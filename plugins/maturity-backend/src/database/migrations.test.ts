@@ -22,6 +22,7 @@ const directory = resolvePackagePath(
 
 const TABLES = [
   'maturity_attestations',
+  'maturity_entities',
   'maturity_facts',
   'maturity_history',
   'maturity_repo_cache',
@@ -71,11 +72,20 @@ const STATES: SchemaState[] = [
   },
   {
     version: '20261125210000',
-    tables: TABLES.filter(t => t !== 'maturity_result_checks'),
+    tables: TABLES.filter(
+      t => t !== 'maturity_result_checks' && t !== 'maturity_entities',
+    ),
     resultColumns: RESULT_COLUMNS,
   },
   {
     version: '20261125220000',
+    tables: TABLES.filter(t => t !== 'maturity_entities'),
+    resultColumns: RESULT_COLUMNS.filter(
+      c => c !== 'checks' && c !== 'details',
+    ),
+  },
+  {
+    version: '20261125230000',
     tables: TABLES,
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
@@ -234,61 +244,50 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     ).toEqual([attestation]);
   });
 
-  it('keeps stored results when the newest migration is rolled back and re-applied', async () => {
+  it('keeps results and daily history when the newest migration is rolled back and re-applied', async () => {
     const { knex, database } = await init(databaseId);
     const store = await DatabaseMaturityStore.create({ database });
-    await store.upsertResults([
-      {
-        entityRef: 'component:default/svc',
-        kind: 'component',
-        namespace: 'default',
-        name: 'svc',
-        title: 'The Service',
-        owner: 'group:default/team-a',
-        level: 3,
-        evaluatedAt: new Date('2026-11-25T10:00:00.000Z'),
-        checks: [],
-        details: { scorePercent: 70 },
-        inputsHash: 'h-svc',
-      },
+    const record = (day: string, level: 2 | 3) => ({
+      entityRef: 'component:default/svc',
+      kind: 'component',
+      namespace: 'default',
+      name: 'svc',
+      title: 'The Service',
+      owner: 'group:default/team-a',
+      level,
+      evaluatedAt: new Date(`${day}T10:00:00.000Z`),
+      checks: [],
+      details: { scorePercent: level * 20 },
+      inputsHash: 'h-svc',
+    });
+    await store.upsertResults([record('2026-11-24', 2)]);
+    await store.upsertResults([record('2026-11-25', 3)]);
+    const result = await store.getResult('component:default/svc');
+    const history = await store.getHistory(
+      'component:default/svc',
+      '2026-11-01',
+    );
+    expect(history.map(p => [p.day, p.level])).toEqual([
+      ['2026-11-24', 2],
+      ['2026-11-25', 3],
     ]);
 
-    const before = await store.getResult('component:default/svc');
-    expect(before).toMatchObject({ scorePercent: 70, checks: [] });
-
-    // Rolled back: checks and details are back on maturity_results.
+    // Rolled back: history rows by entity ref and date string again.
     await knex.migrate.down({ directory });
     expect(await schemaState(knex)).toEqual(STATES[STATES.length - 2]);
-    const rows = await knex('maturity_results').select(
-      'entity_ref',
-      'owner',
-      'level',
-      'checks',
-      'details',
-    );
-    expect(
-      rows.map(r => ({
-        ...r,
-        level: Number(r.level),
-        details: JSON.parse(r.details),
-      })),
-    ).toEqual([
-      {
-        entity_ref: 'component:default/svc',
-        owner: 'group:default/team-a',
-        level: 3,
-        checks: '[]',
-        details: { scorePercent: 70 },
-      },
+    const rows = await knex('maturity_history')
+      .select('entity_ref', 'day', 'level')
+      .orderBy('day');
+    expect(rows.map(r => [r.entity_ref, r.day, Number(r.level)])).toEqual([
+      ['component:default/svc', '2026-11-24', 2],
+      ['component:default/svc', '2026-11-25', 3],
     ]);
 
-    // Re-applied: the same result reads back whole.
+    // Re-applied: the same result and history read back.
     await knex.migrate.latest({ directory });
-    expect(await store.getResult('component:default/svc')).toEqual(before);
+    expect(await store.getResult('component:default/svc')).toEqual(result);
     expect(
-      (await store.getInputHashes(['component:default/svc'])).get(
-        'component:default/svc',
-      ),
-    ).toBe('h-svc');
+      await store.getHistory('component:default/svc', '2026-11-01'),
+    ).toEqual(history);
   });
 });

@@ -99,7 +99,11 @@ export class MaturityEvaluator {
         const page = await catalog.queryEntities(
           cursor
             ? { cursor, limit: pageSize, fields: ENTITY_FIELDS }
-            : { filter: { kind: kinds }, limit: pageSize, fields: ENTITY_FIELDS },
+            : {
+                filter: { kind: kinds },
+                limit: pageSize,
+                fields: ENTITY_FIELDS,
+              },
           { credentials },
         );
         const stats = await this.evaluatePage(page.items, repositories, false);

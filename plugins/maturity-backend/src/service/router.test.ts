@@ -239,7 +239,7 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     results: await knex('maturity_results').orderBy('entity_ref'),
     facts: await knex('maturity_facts').orderBy('id'),
     attestations: await knex('maturity_attestations').orderBy('id'),
-    history: await knex('maturity_history').orderBy(['entity_ref', 'day']),
+    history: await knex('maturity_history').orderBy(['entity_id', 'day']),
   });
 
   const user = mockCredentials.user.header();

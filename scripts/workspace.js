@@ -369,10 +369,22 @@ function start(env) {
   child.on('exit', code => process.exit(code ?? 0));
 }
 
+/** The benchmark suite (packages/bench) with the arguments given after `--`. */
+function bench(env) {
+  const args = process.argv.slice(3).filter(a => a !== '--');
+  step(`benchmark: yarn workspace @cnmaturity/bench start ${args.join(' ')}`);
+  const child = spawn(
+    'yarn',
+    ['workspace', '@cnmaturity/bench', 'start', ...args],
+    { stdio: 'inherit', cwd: ROOT, env },
+  );
+  child.on('exit', code => process.exit(code ?? 1));
+}
+
 async function main() {
   const command = process.argv[2] ?? 'setup';
-  if (!['setup', 'start', 'test'].includes(command)) {
-    fail(`unknown command "${command}" (use setup, start or test)`);
+  if (!['setup', 'start', 'test', 'bench'].includes(command)) {
+    fail(`unknown command "${command}" (use setup, start, test or bench)`);
   }
   const node = ensureNode();
   const env = workspaceEnv(node);
@@ -380,6 +392,7 @@ async function main() {
   step(`setup done (${seconds(started)})`);
   if (command === 'start') start(env);
   else if (command === 'test') await test(env);
+  else if (command === 'bench') bench(env);
 }
 
 main().catch(e => fail(e.stack ?? String(e)));

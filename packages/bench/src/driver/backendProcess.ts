@@ -1,0 +1,238 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { ServerInput } from '../server/server';
+
+/** Colour codes of the backend's log format. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+interface LineWaiter {
+  pattern: RegExp;
+  fail?: RegExp;
+  resolve: (m: RegExpMatchArray) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Memory of a process, from /proc/<pid>/status (Linux). */
+export interface ProcessMemory {
+  /** Resident set size now, bytes. */
+  rss: number;
+  /** Peak resident set size (VmHWM) since start or the last reset, bytes. */
+  peak: number;
+}
+
+/**
+ * The backend under test in a child process: its log goes to a file and is
+ * watched for lines (the maturity cycle line), and it answers requests over
+ * IPC (reader counters, catalog status).
+ */
+export class BackendProcess {
+  private readonly waiters = new Set<LineWaiter>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: any) => void; reject: (e: Error) => void }
+  >();
+  private readonly notifications: Array<{ type: string; [k: string]: any }> =
+    [];
+  private readonly notificationWaiters = new Set<() => void>();
+  private nextId = 1;
+  private exited?: string;
+  private readonly log: fs.WriteStream;
+  private readonly tail: string[] = [];
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly logFile: string,
+    private readonly onNotification?: (m: any) => void,
+  ) {
+    this.log = fs.createWriteStream(logFile);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline.createInterface({ input: stream }).on('line', line => {
+        this.log.write(`${line}\n`);
+        const plain = line.replace(ANSI, '');
+        this.tail.push(plain);
+        if (this.tail.length > 40) this.tail.shift();
+        for (const w of [...this.waiters]) {
+          const failed = w.fail && plain.match(w.fail);
+          const m = plain.match(w.pattern);
+          if (failed || m) {
+            this.waiters.delete(w);
+            clearTimeout(w.timer);
+            if (failed) w.reject(new Error(`Backend: ${plain}`));
+            else w.resolve(m!);
+          }
+        }
+      });
+    }
+    child.on('message', (message: any) => {
+      if (message?.id !== undefined && this.pending.has(message.id)) {
+        const p = this.pending.get(message.id)!;
+        this.pending.delete(message.id);
+        if (message.error) p.reject(new Error(message.error));
+        else p.resolve(message.result);
+        return;
+      }
+      if (message?.type) {
+        this.notifications.push(message);
+        this.onNotification?.(message);
+        for (const wake of [...this.notificationWaiters]) wake();
+      }
+    });
+    child.on('exit', (code, signal) => {
+      this.exited = `the backend exited (code ${code}, signal ${signal})`;
+      const error = new Error(
+        `${this.exited}; last log lines:\n${this.tail.join('\n')}`,
+      );
+      for (const w of this.waiters) {
+        clearTimeout(w.timer);
+        w.reject(error);
+      }
+      this.waiters.clear();
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+      for (const wake of [...this.notificationWaiters]) wake();
+    });
+  }
+
+  static start(options: {
+    input: ServerInput;
+    logFile: string;
+    onNotification?: (m: any) => void;
+  }): BackendProcess {
+    const server = resolvePackagePath(
+      '@cnmaturity/bench',
+      'src/server/server.ts',
+    );
+    const child = fork(server, [], {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      env: {
+        ...process.env,
+        CNM_BENCH_SERVER: JSON.stringify(options.input),
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    return new BackendProcess(child, options.logFile, options.onNotification);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Waits for a notification of this type (the first not yet consumed). */
+  async waitForNotification(type: string, timeoutMs: number): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.notifications.findIndex(n => n.type === type);
+      if (index >= 0) return this.notifications.splice(index, 1)[0];
+      if (this.exited) {
+        throw new Error(
+          `${this.exited}; last log lines:\n${this.tail.join('\n')}`,
+        );
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${type}`);
+      }
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(done, Math.min(left, 1000));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.notificationWaiters.add(done);
+      }).finally(() => this.notificationWaiters.clear());
+    }
+  }
+
+  /** Asks the backend over IPC. */
+  request<T = any>(type: string, timeoutMs = 30_000): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(this.exited));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`No answer to ${type} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: v => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: e => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.child.send({ id, type });
+    });
+  }
+
+  /**
+   * The next log line matching `pattern` (call before causing it); rejects
+   * on a line matching `fail`, on timeout, or when the backend exits.
+   */
+  waitForLine(
+    pattern: RegExp,
+    timeoutMs: number,
+    fail?: RegExp,
+  ): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const waiter: LineWaiter = {
+        pattern,
+        fail,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(
+            new Error(`Timed out after ${timeoutMs} ms waiting for ${pattern}`),
+          );
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** RSS and peak RSS of the backend process. */
+  memory(): ProcessMemory {
+    const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = (key: string) =>
+      Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) *
+      1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  }
+
+  /**
+   * Resets the peak RSS to the current RSS (`echo 5 > /proc/pid/clear_refs`),
+   * so the next peak covers only what follows. False when not supported.
+   */
+  resetPeak(): boolean {
+    try {
+      fs.writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period. */
+  async stop(graceMs = 30_000): Promise<void> {
+    if (!this.exited) {
+      const exited = new Promise<void>(resolve =>
+        this.child.once('exit', () => resolve()),
+      );
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (!this.log.writableEnded) {
+      await new Promise<void>(resolve => this.log.end(() => resolve()));
+    }
+  }
+}

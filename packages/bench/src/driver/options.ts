@@ -1,0 +1,123 @@
+/** The command line of `npm run bench`. */
+export interface BenchOptions {
+  /** Organisation sizes (services), run in this order. */
+  entities: number[];
+  runs: number;
+  engines: Array<'sqlite' | 'pg'>;
+  /** Whether PostgreSQL was asked for explicitly (then it must be reachable). */
+  engineExplicit: boolean;
+  seed: number;
+  broken: number;
+  out?: string;
+  /** Seconds of load per endpoint. */
+  duration: number;
+  /** Concurrent connections of the load, one run per value. */
+  connections: number[];
+  historyDays: number;
+  pgUrl: string;
+  /** Keep the work directory (databases, repositories, backend logs). */
+  keep: boolean;
+  /** Minutes to wait for the catalog to ingest the organisation. */
+  ingestTimeoutMinutes: number;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --entities N[,N...]   services in the synthetic organisation (default 10000)
+  --runs N              runs per size and engine; medians are reported (default 3)
+  --engine E            sqlite | pg | both | auto (default auto: SQLite, and
+                        PostgreSQL too when it is reachable)
+  --seed N              seed of the generator (default 1)
+  --broken F            share of broken services, 0..1 (default 0.02)
+  --out FILE            also write the Markdown report to FILE (and FILE.json)
+  --duration S          seconds of load per endpoint (default 10)
+  --connections N[,N]   concurrent connections of the load, one run each
+                        (default 1,10: one client at a time, then ten at once)
+  --history-days N      days of history simulated before sizing the DB (default 90)
+  --pg URL              PostgreSQL server (default $BENCH_PG_URL or
+                        postgresql://postgres@127.0.0.1:5432)
+  --ingest-timeout M    minutes to wait for the catalog (default 60)
+  --keep                keep the work directory (logs, databases, repositories)
+`;
+
+export class UsageError extends Error {}
+
+function numberList(name: string, value: string, min: number): number[] {
+  const list = value.split(',').map(v => Number(v.trim()));
+  if (list.length === 0 || list.some(v => !Number.isFinite(v) || v < min)) {
+    throw new UsageError(`--${name} must be numbers >= ${min}, got ${value}`);
+  }
+  return list.map(v => Math.floor(v));
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--'))
+      throw new UsageError(`Unexpected argument ${arg}`);
+    const [key, inline] = arg.slice(2).split('=', 2);
+    if (key === 'keep' || key === 'help') {
+      flags.add(key);
+    } else if (inline !== undefined) {
+      values.set(key, inline);
+    } else if (i + 1 < argv.length) {
+      values.set(key, argv[++i]);
+    } else {
+      throw new UsageError(`--${key} needs a value`);
+    }
+  }
+  if (flags.has('help')) throw new UsageError('');
+  const known = new Set([
+    'entities',
+    'runs',
+    'engine',
+    'seed',
+    'broken',
+    'out',
+    'duration',
+    'connections',
+    'history-days',
+    'pg',
+    'ingest-timeout',
+  ]);
+  for (const key of values.keys()) {
+    if (!known.has(key)) throw new UsageError(`Unknown option --${key}`);
+  }
+  const one = (name: string, fallback: string, min: number) =>
+    numberList(name, values.get(name) ?? fallback, min)[0];
+
+  const engine = values.get('engine') ?? 'auto';
+  if (!['sqlite', 'pg', 'both', 'auto'].includes(engine)) {
+    throw new UsageError(`--engine must be sqlite, pg, both or auto`);
+  }
+  const broken = Number(values.get('broken') ?? '0.02');
+  if (!(broken >= 0 && broken <= 1)) {
+    throw new UsageError(`--broken must be between 0 and 1`);
+  }
+  const engines: BenchOptions['engines'] =
+    engine === 'sqlite' || engine === 'pg' ? [engine] : ['sqlite', 'pg'];
+  return {
+    entities: numberList('entities', values.get('entities') ?? '10000', 1),
+    runs: one('runs', '3', 1),
+    engines,
+    engineExplicit: engine === 'pg' || engine === 'both',
+    seed: one('seed', '1', 0),
+    broken,
+    out: values.get('out'),
+    duration: one('duration', '10', 1),
+    connections: numberList(
+      'connections',
+      values.get('connections') ?? '1,10',
+      1,
+    ),
+    historyDays: one('history-days', '90', 1),
+    pgUrl:
+      values.get('pg') ??
+      process.env.BENCH_PG_URL ??
+      'postgresql://postgres@127.0.0.1:5432',
+    keep: flags.has('keep'),
+    ingestTimeoutMinutes: one('ingest-timeout', '60', 1),
+  };
+}

@@ -1,0 +1,162 @@
+import { parseOptions, UsageError } from './driver/options';
+import type { RunMetrics } from './driver/maturityTool';
+import { range, renderReport, stats } from './report';
+
+const cycle = (evaluated: number, unchanged: number, durationMs: number) => ({
+  evaluated,
+  unchanged,
+  failed: 0,
+  durationMs,
+  wallMs: durationMs + 3000,
+  repositories: { downloaded: evaluated, notModified: unchanged, failed: 0 },
+  scm: {
+    requests: evaluated + unchanged,
+    conditional: unchanged,
+    notModified: unchanged,
+    downloads: evaluated,
+    downloadedBytes: 0,
+    failed: 0,
+  },
+});
+
+const run = (tool: string, i: number, fullMs: number): RunMetrics => ({
+  tool,
+  engine: 'sqlite',
+  services: 10000,
+  run: i,
+  startupMs: 1000,
+  ingestionMs: 60_000,
+  catalog: {
+    total: 16000,
+    pending: 0,
+    stitching: 0,
+    withErrors: 30,
+    components: 9970,
+  },
+  factsPushed: 10,
+  full: cycle(9970, 0, fullMs),
+  unchanged: cycle(0, 9970, 2000),
+  levels: [1, 2, 3, 4, 5, 6],
+  stale: 0,
+  historyRows: 897_300,
+  historyMs: 4000,
+  load: [
+    {
+      endpoint: 'GET /summary (first page)',
+      connections: 10,
+      durationS: 10,
+      requests: 1000,
+      throughput: 100,
+      p50: 40,
+      p95: 90 + i * 20,
+      p99: 120,
+      max: 200,
+      errors: 0,
+    },
+    {
+      endpoint: 'GET /entities/:kind/:ns/:name (200 entities)',
+      connections: 10,
+      durationS: 10,
+      requests: 1000,
+      throughput: 100,
+      p50: 5,
+      p95: 12,
+      p99: 20,
+      max: 30,
+      errors: 0,
+    },
+  ],
+  peakRssBytes: 800 * 1024 * 1024,
+  cyclesPeakRssBytes: 700 * 1024 * 1024,
+  ingestionPeakRssBytes: 900 * 1024 * 1024,
+  rssBeforeCyclesBytes: 500 * 1024 * 1024,
+  dbBytes: 40e6,
+  dbTables: [{ name: 'maturity_history', bytes: 30e6 }],
+  wallMs: 200_000,
+  warnings: [],
+});
+
+describe('report', () => {
+  it('takes medians with min and max', () => {
+    expect(stats([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 });
+    expect(stats([4, 1, 2, 3]).median).toBe(2.5);
+    expect(range([20_000, 25_000, 30_000].map(x => x / 1000))).toBe(
+      '25.0 (20.0-30.0)',
+    );
+    expect(range([5])).toBe('5.00');
+  });
+
+  it('renders one row per tool, engine and size, and checks the 10,000 targets', () => {
+    const md = renderReport({
+      machine: {
+        cpus: 2,
+        cpuModel: 'x',
+        memoryGiB: 24,
+        os: 'Linux',
+        node: 'v22',
+      },
+      organisations: [],
+      seed: 1,
+      broken: 0.02,
+      runs: 3,
+      durationS: 10,
+      connections: [10],
+      historyDays: 90,
+      results: [
+        run('maturity', 0, 20_000),
+        run('maturity', 1, 25_000),
+        run('maturity', 2, 40_000),
+        run('tech-insights', 0, 60_000),
+      ],
+      notes: ['PostgreSQL skipped'],
+    });
+    expect(md).toContain('| maturity | sqlite | 10000 | 25.0 (20.0-40.0) |');
+    expect(md).toContain('| tech-insights | sqlite | 10000 | 60.0 |');
+    expect(md).toMatch(
+      /maturity \| sqlite \| 10000 \| full cycle \| 25.0 s \| ≤ 30 s \| met/,
+    );
+    expect(md).toMatch(
+      /maturity \| sqlite \| 10000 \| summary p95, worst of 3 variants, 10 connections \| 110 ms \| ≤ 100 ms \| \*\*missed\*\*/,
+    );
+    expect(md).toContain('- PostgreSQL skipped');
+  });
+});
+
+describe('parseOptions', () => {
+  it('has the defaults of the issue', () => {
+    expect(parseOptions([])).toMatchObject({
+      entities: [10000],
+      runs: 3,
+      engines: ['sqlite', 'pg'],
+      engineExplicit: false,
+      seed: 1,
+      broken: 0.02,
+      historyDays: 90,
+    });
+  });
+
+  it('reads the flags', () => {
+    expect(
+      parseOptions([
+        '--entities',
+        '200,1000',
+        '--runs=1',
+        '--engine',
+        'pg',
+        '--out',
+        'r.md',
+        '--keep',
+      ]),
+    ).toMatchObject({
+      entities: [200, 1000],
+      runs: 1,
+      engines: ['pg'],
+      engineExplicit: true,
+      out: 'r.md',
+      keep: true,
+    });
+    expect(() => parseOptions(['--engine', 'mysql'])).toThrow(UsageError);
+    expect(() => parseOptions(['--broken', '2'])).toThrow(UsageError);
+    expect(() => parseOptions(['--what', '1'])).toThrow(/Unknown option/);
+  });
+});

@@ -1,0 +1,69 @@
+/*
+ * The backend under test, in a process of its own (forked by the driver, so
+ * its peak RSS is its own): the real catalog, the real maturity plugin and
+ * the real UrlReader service, with the generated organisation as an entity
+ * provider and the generated repositories behind the bench SCM host. Config
+ * comes from the driver (CNM_BENCH_SERVER), not from app-config files.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
+import { generateOrganisation } from '../generator/generate';
+import { loadTemplates } from '../generator/templates';
+import { benchCatalogModule } from './benchCatalogModule';
+import { benchUrlReaderFactory } from './benchUrlReader';
+import { notify } from './ipc';
+
+/** What the driver passes to the backend process. */
+export interface ServerInput {
+  config: JsonObject;
+  seed: number;
+  entities: number;
+  broken: number;
+  examplesDir: string;
+  reposDir: string;
+}
+
+function main() {
+  const input: ServerInput = JSON.parse(process.env.CNM_BENCH_SERVER ?? '');
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(input.config, 'bench'),
+    }),
+  );
+  backend.add(import('@backstage/plugin-events-backend'));
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(
+    benchCatalogModule(
+      // Generated here rather than sent over IPC: the same seed gives the
+      // same organisation in both processes.
+      () =>
+        generateOrganisation(
+          {
+            seed: input.seed,
+            entities: input.entities,
+            broken: input.broken,
+          },
+          loadTemplates(input.examplesDir),
+        ).entities,
+    ),
+  );
+  backend.add(benchUrlReaderFactory(input.reposDir));
+  backend.add(import('@cnmaturity/plugin-maturity-backend'));
+  backend
+    .start()
+    .then(() => notify({ type: 'started' }))
+    .catch(e => {
+      console.error(`Bench backend failed to start: ${e?.stack ?? e}`);
+      process.exit(1);
+    });
+}
+
+main();

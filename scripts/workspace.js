@@ -372,6 +372,9 @@ function start(env) {
 /** The benchmark suite (packages/bench) with the arguments given after `--`. */
 function bench(env) {
   const args = process.argv.slice(3).filter(a => a !== '--');
+  // yarn runs the package in its own folder: make --out relative to here.
+  const out = args.indexOf('--out');
+  if (out >= 0 && args[out + 1]) args[out + 1] = path.resolve(args[out + 1]);
   step(`benchmark: yarn workspace @cnmaturity/bench start ${args.join(' ')}`);
   const child = spawn(
     'yarn',

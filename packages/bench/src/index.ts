@@ -172,6 +172,7 @@ async function main() {
       process.env.INIT_CWD ?? process.cwd(),
       options.out,
     );
+    fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, report);
     fs.writeFileSync(
       `${out}.json`,

@@ -80,7 +80,11 @@ async function countRows(knex: Knex, table: string): Promise<number> {
 async function historyRows(knex: Knex) {
   // Rows hold entity ids and day numbers; shown here as refs and dates.
   const rows = await knex('maturity_history')
-    .join('maturity_entities', 'maturity_entities.id', 'maturity_history.entity_id')
+    .join(
+      'maturity_entities',
+      'maturity_entities.id',
+      'maturity_history.entity_id',
+    )
     .select('maturity_entities.entity_ref', 'day', 'level', 'score')
     .orderBy([{ column: 'maturity_entities.entity_ref' }, { column: 'day' }]);
   return rows.map(r => ({
@@ -788,6 +792,46 @@ describe.each(databases.eachSupportedId())(
       await store.upsertResults(batch.slice(0, 119));
       expect(await countRows(knex, 'maturity_results')).toBe(119);
       expect(await countRows(knex, 'maturity_history')).toBe(120);
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
+  'summary rows kept in memory on %s',
+  databaseId => {
+    it('see every write, also one made by another backend instance', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const a = await DatabaseMaturityStore.create({ database });
+      const b = await DatabaseMaturityStore.create({ database });
+      const names = async () =>
+        (await a.listSummaryRows({}, '2026-11-25')).map(r => r.name).sort();
+
+      const v0 = await a.resultsVersion();
+      await a.upsertResults([record('one')]);
+      expect(await names()).toEqual(['one']);
+      // Instance b writes; instance a's cached rows must not hide it.
+      await b.upsertResults([record('two')]);
+      expect(await names()).toEqual(['one', 'two']);
+      await b.markStale(['component:default/two'], 'SCM down');
+      expect(
+        (await a.listSummaryRows({ stale: true }, '2026-11-25')).map(
+          r => r.name,
+        ),
+      ).toEqual(['two']);
+      expect(await a.resultsVersion()).toBe(v0 + 3);
+      // Filters apply to the cached rows as they did in SQL.
+      expect(
+        (
+          await a.listSummaryRows(
+            { owner: ['group:default/payments-team'], level: [2] },
+            '2026-11-25',
+          )
+        ).map(r => r.name),
+      ).toEqual(expect.arrayContaining(['one', 'two']));
+      expect(
+        await a.listSummaryRows({ owner: ['group:default/nobody'] }, '2026-11-25'),
+      ).toEqual([]);
     });
   },
 );

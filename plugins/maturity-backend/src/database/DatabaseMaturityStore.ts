@@ -133,7 +133,25 @@ export class DatabaseMaturityStore implements MaturityStore {
     return new DatabaseMaturityStore(client);
   }
 
+  /**
+   * Every summary row as of one results version and day: the summary and
+   * the CSV filter it in memory instead of reading 10,000 rows per request.
+   */
+  private summaryRows?: {
+    version: number;
+    today: string;
+    rows: Promise<MaturitySummaryRow[]>;
+  };
+
   private constructor(private readonly db: Knex) {}
+
+  /** Bumped in every write transaction; any instance sees the change. */
+  async resultsVersion(): Promise<number> {
+    const row = await this.db('maturity_state')
+      .where({ key: 'results_version' })
+      .first('value');
+    return Number(row?.value ?? 0);
+  }
 
   async upsertResults(records: EntityResultRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -198,6 +216,7 @@ export class DatabaseMaturityStore implements MaturityStore {
           .onConflict(['entity_id', 'day'])
           .merge();
       }
+      await bumpVersion(tx);
     });
   }
 
@@ -215,29 +234,39 @@ export class DatabaseMaturityStore implements MaturityStore {
   }
 
   async markStale(entityRefs: string[], reason: string): Promise<void> {
-    for (let i = 0; i < entityRefs.length; i += 500) {
-      await this.db('maturity_results')
-        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
-        .update({
-          stale: true,
-          stale_reason: reason.slice(0, 4000),
-          inputs_hash: null,
-        });
-    }
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < entityRefs.length; i += 500) {
+        await tx('maturity_results')
+          .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+          .update({
+            stale: true,
+            stale_reason: reason.slice(0, 4000),
+            inputs_hash: null,
+          });
+      }
+      await bumpVersion(tx);
+    });
   }
 
   async listSummaryRows(
     filter: StoredSummaryFilter,
     today: string,
   ): Promise<MaturitySummaryRow[]> {
-    let query = this.db('maturity_results').select(SUMMARY_COLUMNS);
-    for (const [key, column] of Object.entries(FILTER_COLUMNS)) {
-      const values = filter[key as keyof typeof FILTER_COLUMNS];
-      if (values?.length) query = query.whereIn(column, values);
+    const version = await this.resultsVersion();
+    const cached = this.summaryRows;
+    if (!cached || cached.version !== version || cached.today !== today) {
+      // One read however many requests arrive at once; a failed read is
+      // not kept.
+      const rows = this.db('maturity_results')
+        .select(SUMMARY_COLUMNS)
+        .then(raw => raw.map(row => toSummaryRow(row, today)));
+      this.summaryRows = { version, today, rows };
+      rows.catch(() => {
+        if (this.summaryRows?.rows === rows) this.summaryRows = undefined;
+      });
     }
-    if (filter.stale !== undefined) query = query.where('stale', filter.stale);
-    const rows: Array<Record<string, any>> = await query;
-    return rows.map(row => toSummaryRow(row, today));
+    const all = await this.summaryRows!.rows;
+    return all.filter(row => matchesStoredFilter(row, filter));
   }
 
   async getHistory(
@@ -343,6 +372,32 @@ export class DatabaseMaturityStore implements MaturityStore {
       .first();
     return row ? toResult(row) : undefined;
   }
+}
+
+async function bumpVersion(tx: Knex) {
+  await tx('maturity_state')
+    .where({ key: 'results_version' })
+    .increment('value', 1);
+}
+
+/** The filters the database used to apply, on a cached summary row. */
+function matchesStoredFilter(
+  row: MaturitySummaryRow,
+  filter: StoredSummaryFilter,
+): boolean {
+  for (const [key, values] of [
+    ['owner', filter.owner],
+    ['system', filter.system],
+    ['domain', filter.domain],
+    ['kind', filter.kind],
+    ['type', filter.type],
+    ['lifecycle', filter.lifecycle],
+  ] as const) {
+    if (values?.length && !values.includes(row[key] ?? '')) return false;
+  }
+  if (filter.level?.length && !filter.level.includes(row.level)) return false;
+  if (filter.stale !== undefined && row.stale !== filter.stale) return false;
+  return true;
 }
 
 /**

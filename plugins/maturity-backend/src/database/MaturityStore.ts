@@ -59,6 +59,8 @@ export interface MaturityStore {
    * forgets their inputs hash so the next cycle tries again.
    */
   markStale(entityRefs: string[], reason: string): Promise<void>;
+  /** Changes whenever stored results change, on any instance. */
+  resultsVersion(): Promise<number>;
   /** Every stored result that matches, without checks; `today` is YYYY-MM-DD. */
   listSummaryRows(
     filter: StoredSummaryFilter,

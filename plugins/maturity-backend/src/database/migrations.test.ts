@@ -28,6 +28,7 @@ const TABLES = [
   'maturity_repo_cache',
   'maturity_result_checks',
   'maturity_results',
+  'maturity_state',
 ];
 
 /** Columns of maturity_results that later migrations add or move. */
@@ -73,19 +74,31 @@ const STATES: SchemaState[] = [
   {
     version: '20261125210000',
     tables: TABLES.filter(
-      t => t !== 'maturity_result_checks' && t !== 'maturity_entities',
+      t =>
+        t !== 'maturity_result_checks' &&
+        t !== 'maturity_entities' &&
+        t !== 'maturity_state',
     ),
     resultColumns: RESULT_COLUMNS,
   },
   {
     version: '20261125220000',
-    tables: TABLES.filter(t => t !== 'maturity_entities'),
+    tables: TABLES.filter(
+      t => t !== 'maturity_entities' && t !== 'maturity_state',
+    ),
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
     ),
   },
   {
     version: '20261125230000',
+    tables: TABLES.filter(t => t !== 'maturity_state'),
+    resultColumns: RESULT_COLUMNS.filter(
+      c => c !== 'checks' && c !== 'details',
+    ),
+  },
+  {
+    version: '20261125240000',
     tables: TABLES,
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
@@ -244,7 +257,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     ).toEqual([attestation]);
   });
 
-  it('keeps results and daily history when the newest migration is rolled back and re-applied', async () => {
+  it('keeps results and daily history when the history migration is rolled back and re-applied', async () => {
     const { knex, database } = await init(databaseId);
     const store = await DatabaseMaturityStore.create({ database });
     const record = (day: string, level: 2 | 3) => ({
@@ -274,7 +287,8 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
 
     // Rolled back: history rows by entity ref and date string again.
     await knex.migrate.down({ directory });
-    expect(await schemaState(knex)).toEqual(STATES[STATES.length - 2]);
+    await knex.migrate.down({ directory });
+    expect(await schemaState(knex)).toEqual(STATES[STATES.length - 3]);
     const rows = await knex('maturity_history')
       .select('entity_ref', 'day', 'level')
       .orderBy('day');

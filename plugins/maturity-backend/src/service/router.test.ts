@@ -563,6 +563,21 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
       expect(res.body.pageInfo).toEqual({});
     });
 
+    it('answers a repeated question from memory until the results change', async () => {
+      const app = await createApp();
+      const ask = async () =>
+        (await request(app).get('/summary').set('Authorization', service))
+          .body.totals.entities;
+      expect(await ask()).toBe(4);
+      expect(await ask()).toBe(4);
+      // A write by any instance bumps the results version.
+      const other = await DatabaseMaturityStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await other.upsertResults([record('brand-new', 1)]);
+      expect(await ask()).toBe(5);
+    });
+
     it('never shows a user an entity they cannot read in the catalog', async () => {
       const app = await createApp({
         'catalog.entity.read': AuthorizeResult.CONDITIONAL,

@@ -32,7 +32,8 @@ import {
   sortRows,
   SummaryQuery,
 } from './summary';
-import { CatalogVisibility } from './visibility';
+import { ResponseCache } from './responseCache';
+import { CatalogVisibility, Visibility } from './visibility';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -131,20 +132,18 @@ export async function createRouter(
   }
 
   /** The rows of a summary query the caller may see, unsorted. */
-  async function matchingRows(
-    query: SummaryQuery,
-    credentials: BackstageCredentials,
-  ) {
-    const [visible, rows] = await Promise.all([
-      options.visibility.forCaller(credentials),
-      store.listSummaryRows(query.filter, utcDay(new Date())),
-    ]);
+  async function matchingRows(query: SummaryQuery, visible: Visibility) {
+    const rows = await store.listSummaryRows(query.filter, utcDay(new Date()));
     return rows.filter(
       r =>
         (visible === 'all' || visible.has(r.entityRef)) &&
         matchesFilter(r, query.filter),
     );
   }
+
+  // Dashboards ask the same questions over and over; the answer only
+  // changes with the results version or the day.
+  const summaries = new ResponseCache(50);
 
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
@@ -219,7 +218,22 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const query = parseSummaryQuery(req.query);
-    res.json(buildSummary(await matchingRows(query, credentials), query));
+    const [visible, version] = await Promise.all([
+      options.visibility.forCaller(credentials),
+      store.resultsVersion(),
+    ]);
+    const key =
+      visible === 'all'
+        ? `${version}|${utcDay(new Date())}|${JSON.stringify(query)}`
+        : undefined;
+    let body = key ? summaries.get(key) : undefined;
+    if (!body) {
+      body = JSON.stringify(
+        buildSummary(await matchingRows(query, visible), query),
+      );
+      if (key) summaries.set(key, body);
+    }
+    res.type('application/json').send(body);
   });
 
   // The org trend: entities per level per day, for the same filters.
@@ -249,7 +263,8 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const query = parseSummaryQuery(req.query);
-    const rows = sortRows(await matchingRows(query, credentials), query.order);
+    const visible = await options.visibility.forCaller(credentials);
+    const rows = sortRows(await matchingRows(query, visible), query.order);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader(
       'Content-Disposition',

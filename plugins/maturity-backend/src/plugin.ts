@@ -18,7 +18,7 @@ import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
 import { rubricHash } from './engine/inputsHash';
 import { MaturityMetrics } from './engine/metrics';
-import { retentionStartDay } from './engine/retention';
+import { retentionStartDay } from './database/days';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
 import { createRouter } from './service/router';
 import { CatalogVisibility } from './service/visibility';

@@ -157,16 +157,60 @@ export interface MaturitySummaryQuery extends MaturitySummaryFilter {
   limit?: number;
 }
 
-const LIST_KEYS = [
+/** Filters on an entity field, matching any of their values. @public */
+export const MATURITY_SUMMARY_LIST_FILTERS = [
   'owner',
   'system',
   'domain',
   'kind',
   'type',
   'lifecycle',
-  'level',
 ] as const;
-const BOOLEAN_KEYS = ['behindTarget', 'overdue', 'stale'] as const;
+
+/** Yes/no filters. @public */
+export const MATURITY_SUMMARY_BOOLEAN_FILTERS = [
+  'behindTarget',
+  'overdue',
+  'stale',
+] as const;
+
+/** Every filter of the summary, as opposed to ordering and paging. @public */
+export const MATURITY_SUMMARY_FILTER_KEYS = [
+  ...MATURITY_SUMMARY_LIST_FILTERS,
+  'level',
+  ...MATURITY_SUMMARY_BOOLEAN_FILTERS,
+  'q',
+] as const;
+
+/**
+ * Whether a summary row matches the filter: what `GET /summary`, the CSV
+ * and the stored rows all apply, so they cannot disagree.
+ * @public
+ */
+export function matchesSummaryFilter(
+  row: MaturitySummaryRow,
+  filter: MaturitySummaryFilter,
+): boolean {
+  for (const key of MATURITY_SUMMARY_LIST_FILTERS) {
+    const values = filter[key];
+    if (values?.length && !values.includes(row[key] ?? '')) return false;
+  }
+  if (filter.level?.length && !filter.level.includes(row.level)) return false;
+  for (const key of MATURITY_SUMMARY_BOOLEAN_FILTERS) {
+    if (filter[key] !== undefined && row[key] !== filter[key]) return false;
+  }
+  if (filter.q) {
+    const q = filter.q.toLocaleLowerCase('en-US');
+    const text = `${row.entityRef} ${row.name} ${
+      row.title ?? ''
+    }`.toLocaleLowerCase('en-US');
+    if (!text.includes(q)) return false;
+  }
+  return true;
+}
+
+const LIST_KEYS = [...MATURITY_SUMMARY_LIST_FILTERS, 'level'] as const;
+const BOOLEAN_KEYS = MATURITY_SUMMARY_BOOLEAN_FILTERS;
 
 /**
  * The query as URL parameters, the way `GET /summary` reads them (lists

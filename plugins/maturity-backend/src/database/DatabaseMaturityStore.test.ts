@@ -830,7 +830,10 @@ describe.each(databases.eachSupportedId())(
         ).map(r => r.name),
       ).toEqual(expect.arrayContaining(['one', 'two']));
       expect(
-        await a.listSummaryRows({ owner: ['group:default/nobody'] }, '2026-11-25'),
+        await a.listSummaryRows(
+          { owner: ['group:default/nobody'] },
+          '2026-11-25',
+        ),
       ).toEqual([]);
     });
   },

@@ -10,6 +10,7 @@ import {
   MaturityArea,
   MaturityHistoryPoint,
   MaturityLevelNumber,
+  matchesSummaryFilter,
   MaturitySummaryRow,
   MaturityTrendPoint,
 } from '@cnmaturity/plugin-maturity-common';
@@ -22,8 +23,6 @@ import {
   ResultDetails,
   StoredSummaryFilter,
 } from './MaturityStore';
-
-export { utcDay } from './days';
 
 const AREA_IDS = MATURITY_AREAS.map(a => a.id);
 
@@ -137,7 +136,7 @@ export class DatabaseMaturityStore implements MaturityStore {
    * Every summary row as of one results version and day: the summary and
    * the CSV filter it in memory instead of reading 10,000 rows per request.
    */
-  private summaryRows?: {
+  private summaryCache?: {
     version: number;
     today: string;
     rows: Promise<MaturitySummaryRow[]>;
@@ -248,25 +247,31 @@ export class DatabaseMaturityStore implements MaturityStore {
     });
   }
 
-  async listSummaryRows(
-    filter: StoredSummaryFilter,
+  async summaryRows(
     today: string,
-  ): Promise<MaturitySummaryRow[]> {
+  ): Promise<{ version: number; rows: MaturitySummaryRow[] }> {
     const version = await this.resultsVersion();
-    const cached = this.summaryRows;
+    const cached = this.summaryCache;
     if (!cached || cached.version !== version || cached.today !== today) {
       // One read however many requests arrive at once; a failed read is
       // not kept.
       const rows = this.db('maturity_results')
         .select(SUMMARY_COLUMNS)
         .then(raw => raw.map(row => toSummaryRow(row, today)));
-      this.summaryRows = { version, today, rows };
+      this.summaryCache = { version, today, rows };
       rows.catch(() => {
-        if (this.summaryRows?.rows === rows) this.summaryRows = undefined;
+        if (this.summaryCache?.rows === rows) this.summaryCache = undefined;
       });
     }
-    const all = await this.summaryRows!.rows;
-    return all.filter(row => matchesStoredFilter(row, filter));
+    return { version, rows: await this.summaryCache!.rows };
+  }
+
+  async listSummaryRows(
+    filter: StoredSummaryFilter,
+    today: string,
+  ): Promise<MaturitySummaryRow[]> {
+    const { rows } = await this.summaryRows(today);
+    return rows.filter(row => matchesSummaryFilter(row, filter));
   }
 
   async getHistory(
@@ -378,26 +383,6 @@ async function bumpVersion(tx: Knex) {
   await tx('maturity_state')
     .where({ key: 'results_version' })
     .increment('value', 1);
-}
-
-/** The filters the database used to apply, on a cached summary row. */
-function matchesStoredFilter(
-  row: MaturitySummaryRow,
-  filter: StoredSummaryFilter,
-): boolean {
-  for (const [key, values] of [
-    ['owner', filter.owner],
-    ['system', filter.system],
-    ['domain', filter.domain],
-    ['kind', filter.kind],
-    ['type', filter.type],
-    ['lifecycle', filter.lifecycle],
-  ] as const) {
-    if (values?.length && !values.includes(row[key] ?? '')) return false;
-  }
-  if (filter.level?.length && !filter.level.includes(row.level)) return false;
-  if (filter.stale !== undefined && row.stale !== filter.stale) return false;
-  return true;
 }
 
 /**

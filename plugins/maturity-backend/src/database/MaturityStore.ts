@@ -61,6 +61,13 @@ export interface MaturityStore {
   markStale(entityRefs: string[], reason: string): Promise<void>;
   /** Changes whenever stored results change, on any instance. */
   resultsVersion(): Promise<number>;
+  /**
+   * Every stored result without its checks, and the results version it
+   * belongs to; `today` (YYYY-MM-DD) decides overdue.
+   */
+  summaryRows(
+    today: string,
+  ): Promise<{ version: number; rows: MaturitySummaryRow[] }>;
   /** Every stored result that matches, without checks; `today` is YYYY-MM-DD. */
   listSummaryRows(
     filter: StoredSummaryFilter,

@@ -10,3 +10,8 @@ export const dayNumber = (day: string) =>
 /** A stored day number as `YYYY-MM-DD`. */
 export const dayString = (n: number) =>
   new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/** The first UTC day kept when `days` days of history are retained. */
+export function retentionStartDay(days: number, now = new Date()): string {
+  return utcDay(new Date(now.getTime() - (days - 1) * DAY_MS));
+}

@@ -11,7 +11,7 @@ import {
 } from '../collectors/RepositoryCollector';
 import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
-import { utcDay } from '../database/DatabaseMaturityStore';
+import { utcDay } from '../database/days';
 import { EntityResultRecord, MaturityStore } from '../database/MaturityStore';
 import { evaluateEntity } from './evaluateEntity';
 import { inputsHash } from './inputsHash';

@@ -566,8 +566,8 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     it('answers a repeated question from memory until the results change', async () => {
       const app = await createApp();
       const ask = async () =>
-        (await request(app).get('/summary').set('Authorization', service))
-          .body.totals.entities;
+        (await request(app).get('/summary').set('Authorization', service)).body
+          .totals.entities;
       expect(await ask()).toBe(4);
       expect(await ask()).toBe(4);
       // A write by any instance bumps the results version.

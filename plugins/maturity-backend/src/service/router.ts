@@ -14,20 +14,20 @@ import {
   MaturityCheckDefinition,
   maturityEntityAttestPermission,
   maturityEntityRefreshPermission,
+  matchesSummaryFilter,
+  MaturitySummaryRow,
 } from '@cnmaturity/plugin-maturity-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
-import { utcDay } from '../database/DatabaseMaturityStore';
+import { retentionStartDay, utcDay } from '../database/days';
 import { MaturityStore } from '../database/MaturityStore';
-import { retentionStartDay } from '../engine/retention';
 import { parseAttestationBody } from './attestations';
 import { writeCsv } from './csv';
 import { parseFactsBody } from './facts';
 import {
   buildSummary,
-  matchesFilter,
   parseSummaryQuery,
   sortRows,
   SummaryQuery,
@@ -132,12 +132,15 @@ export async function createRouter(
   }
 
   /** The rows of a summary query the caller may see, unsorted. */
-  async function matchingRows(query: SummaryQuery, visible: Visibility) {
-    const rows = await store.listSummaryRows(query.filter, utcDay(new Date()));
+  function visibleRows(
+    rows: MaturitySummaryRow[],
+    query: SummaryQuery,
+    visible: Visibility,
+  ) {
     return rows.filter(
       r =>
         (visible === 'all' || visible.has(r.entityRef)) &&
-        matchesFilter(r, query.filter),
+        matchesSummaryFilter(r, query.filter),
     );
   }
 
@@ -218,18 +221,19 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const query = parseSummaryQuery(req.query);
-    const [visible, version] = await Promise.all([
+    const today = utcDay(new Date());
+    const [visible, { version, rows }] = await Promise.all([
       options.visibility.forCaller(credentials),
-      store.resultsVersion(),
+      store.summaryRows(today),
     ]);
     const key =
       visible === 'all'
-        ? `${version}|${utcDay(new Date())}|${JSON.stringify(query)}`
+        ? `${version}|${today}|${JSON.stringify(query)}`
         : undefined;
     let body = key ? summaries.get(key) : undefined;
     if (!body) {
       body = JSON.stringify(
-        buildSummary(await matchingRows(query, visible), query),
+        buildSummary(visibleRows(rows, query, visible), query),
       );
       if (key) summaries.set(key, body);
     }
@@ -263,8 +267,11 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const query = parseSummaryQuery(req.query);
-    const visible = await options.visibility.forCaller(credentials);
-    const rows = sortRows(await matchingRows(query, visible), query.order);
+    const [visible, { rows: all }] = await Promise.all([
+      options.visibility.forCaller(credentials),
+      store.summaryRows(utcDay(new Date())),
+    ]);
+    const rows = sortRows(visibleRows(all, query, visible), query.order);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader(
       'Content-Disposition',

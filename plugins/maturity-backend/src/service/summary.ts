@@ -1,6 +1,8 @@
 import { InputError } from '@backstage/errors';
 import {
   MATURITY_AREAS,
+  MATURITY_SUMMARY_BOOLEAN_FILTERS,
+  MATURITY_SUMMARY_LIST_FILTERS,
   MATURITY_SUMMARY_ORDER_FIELDS,
   MaturityArea,
   MaturityLevelNumber,
@@ -26,14 +28,6 @@ export const MAX_SUMMARY_LIMIT = 500;
 const MAX_VALUES = 100;
 const MAX_VALUE_LENGTH = 255;
 
-const LIST_FILTERS = [
-  'owner',
-  'system',
-  'domain',
-  'kind',
-  'type',
-  'lifecycle',
-] as const;
 /** Stored lower case: the catalog compares refs and kinds case-insensitively. */
 const LOWER_CASE_FILTERS = new Set(['owner', 'system', 'domain', 'kind']);
 
@@ -117,7 +111,7 @@ export function parseSummaryQuery(
   query: Record<string, unknown>,
 ): SummaryQuery {
   const filter: MaturitySummaryFilter = {};
-  for (const field of LIST_FILTERS) {
+  for (const field of MATURITY_SUMMARY_LIST_FILTERS) {
     const values = list(query, field);
     if (values.length) {
       filter[field] = LOWER_CASE_FILTERS.has(field)
@@ -132,7 +126,7 @@ export function parseSummaryQuery(
       return Number(v) as MaturityLevelNumber;
     });
   }
-  for (const field of ['behindTarget', 'overdue', 'stale'] as const) {
+  for (const field of MATURITY_SUMMARY_BOOLEAN_FILTERS) {
     const value = bool(query, field);
     if (value !== undefined) filter[field] = value;
   }
@@ -211,30 +205,6 @@ function compareKeys(
   // Ties in a stable order, so cursors never skip or repeat a row.
   if (a[1] === b[1]) return 0;
   return a[1] < b[1] ? -1 : 1;
-}
-
-/** The filters that depend on today's date or on text, applied in memory. */
-export function matchesFilter(
-  row: MaturitySummaryRow,
-  filter: MaturitySummaryFilter,
-): boolean {
-  if (
-    filter.behindTarget !== undefined &&
-    row.behindTarget !== filter.behindTarget
-  ) {
-    return false;
-  }
-  if (filter.overdue !== undefined && row.overdue !== filter.overdue) {
-    return false;
-  }
-  if (filter.q) {
-    const q = filter.q.toLocaleLowerCase('en-US');
-    const text = `${row.entityRef} ${row.name} ${
-      row.title ?? ''
-    }`.toLocaleLowerCase('en-US');
-    if (!text.includes(q)) return false;
-  }
-  return true;
 }
 
 /** Sorts rows in the query's order with the entity ref breaking ties. */

@@ -44,12 +44,14 @@ function FileEvidence(props: { evidence: CheckEvidence; entity: Entity }) {
   );
 }
 
-function AnnotationEvidence(props: { evidence: CheckEvidence }) {
+/** A catalog field or an annotation: its key, its value, and its link. */
+function KeyValueEvidence(props: { evidence: CheckEvidence; prefix?: string }) {
   const e = props.evidence;
   const href = safeHttpUrl(e.ref);
   return (
     <>
-      Annotation <code>{e.label}</code>
+      {props.prefix}
+      <code>{e.label}</code>
       {e.value ? `: ${e.value}` : ''}
       {href && (
         <>
@@ -121,24 +123,6 @@ function AttestationEvidence(props: { evidence: CheckEvidence }) {
   );
 }
 
-function CatalogEvidence(props: { evidence: CheckEvidence }) {
-  const e = props.evidence;
-  const href = safeHttpUrl(e.ref);
-  return (
-    <>
-      <code>{e.label}</code>
-      {e.value ? `: ${e.value}` : ''}
-      {href && (
-        <>
-          {' '}
-          (<Link to={href}>link</Link>)
-        </>
-      )}
-      <RefText evidence={e} shown={[e.label, e.value ?? '']} />
-    </>
-  );
-}
-
 function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
   const { evidence, entity } = props;
   let content: ReactNode;
@@ -147,7 +131,7 @@ function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
       content = <FileEvidence evidence={evidence} entity={entity} />;
       break;
     case 'annotation':
-      content = <AnnotationEvidence evidence={evidence} />;
+      content = <KeyValueEvidence evidence={evidence} prefix="Annotation " />;
       break;
     case 'fact':
       content = <FactEvidence evidence={evidence} />;
@@ -156,7 +140,7 @@ function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
       content = <AttestationEvidence evidence={evidence} />;
       break;
     default:
-      content = <CatalogEvidence evidence={evidence} />;
+      content = <KeyValueEvidence evidence={evidence} />;
   }
   return (
     <Typography

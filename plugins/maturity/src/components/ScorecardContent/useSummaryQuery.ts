@@ -1,4 +1,5 @@
 import {
+  MATURITY_SUMMARY_FILTER_KEYS,
   MaturitySummaryFilter,
   MaturitySummaryQuery,
   summaryQueryFromParams,
@@ -7,38 +8,11 @@ import {
 import { useCallback, useMemo } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 
-/** The URL parameters this page owns; any other parameter is left alone. */
-const QUERY_PARAMS = [
-  'owner',
-  'system',
-  'domain',
-  'kind',
-  'type',
-  'lifecycle',
-  'level',
-  'behindTarget',
-  'overdue',
-  'stale',
-  'q',
-  'order',
-  'cursor',
-  'limit',
-];
-
 /** The filter fields, as opposed to ordering and paging. */
-const FILTER_KEYS = [
-  'owner',
-  'system',
-  'domain',
-  'kind',
-  'type',
-  'lifecycle',
-  'level',
-  'behindTarget',
-  'overdue',
-  'stale',
-  'q',
-] as const;
+const FILTER_KEYS = MATURITY_SUMMARY_FILTER_KEYS;
+
+/** The URL parameters this page owns; any other parameter is left alone. */
+const QUERY_PARAMS = [...FILTER_KEYS, 'order', 'cursor', 'limit'];
 
 /** Kept in the history entry, so Back and Forward keep "Previous page" right. */
 const CURSOR_STACK_STATE = 'maturityCursorStack';

@@ -1,7 +1,8 @@
 /*
  * `npm run bench`: generates a synthetic organisation of N services, runs
- * the real maturity backend against it (per engine, per run, each in a
- * fresh child process and database), and prints a Markdown report.
+ * the real maturity backend against it, and Tech Insights on the same
+ * catalog (per engine, per run, each in a fresh child process and
+ * database), and prints a Markdown report.
  *
  *   npm run bench -- --entities 10000 [--runs 3] [--engine sqlite|pg|both]
  *                    [--seed 1] [--broken 0.02] [--out FILE]
@@ -17,15 +18,23 @@ import {
   pgReachable,
   sqliteDatabase,
 } from './driver/database';
-import { BenchTool, maturityTool, RunMetrics } from './driver/maturityTool';
+import { maturityTool, RunMetrics } from './driver/maturityTool';
 import { parseOptions, USAGE, UsageError } from './driver/options';
+import {
+  TechInsightsMetrics,
+  techInsightsTool,
+} from './driver/techInsightsTool';
+import { BenchTool } from './driver/tool';
 import { generateOrganisation } from './generator/generate';
 import { DEFAULT_EXAMPLES_DIR, loadTemplates } from './generator/templates';
 import { writeRepositories } from './generator/writeRepositories';
 import { MachineInfo, OrganisationInfo, renderReport } from './report';
 
-/** The tools measured side by side; each adds its rows to the report. */
-const TOOLS: BenchTool[] = [maturityTool];
+/** The tools measured side by side, each with its own result list. */
+const TOOLS = {
+  maturity: maturityTool,
+  'tech-insights': techInsightsTool,
+} as const;
 
 function machineInfo(): MachineInfo {
   const cpus = os.cpus();
@@ -69,6 +78,11 @@ async function main() {
   log(`work directory ${workRoot}; engines ${engines.join(', ')}`);
   const templates = loadTemplates(DEFAULT_EXAMPLES_DIR);
   const results: RunMetrics[] = [];
+  const techInsights: TechInsightsMetrics[] = [];
+  const collect = (name: keyof typeof TOOLS, result: any) => {
+    if (name === 'maturity') results.push(result);
+    else techInsights.push(result);
+  };
   const organisations: OrganisationInfo[] = [];
   let failed = false;
   try {
@@ -96,7 +110,9 @@ async function main() {
         ).toFixed(1)} s`,
       );
       for (const engine of engines) {
-        for (const tool of TOOLS) {
+        for (const toolName of options.tools) {
+          const tool: BenchTool<RunMetrics | TechInsightsMetrics> =
+            TOOLS[toolName];
           for (let run = 0; run < options.runs; run++) {
             const workDir = path.join(
               workRoot,
@@ -123,7 +139,7 @@ async function main() {
                 run,
                 log: m => log(`  ${m}`),
               });
-              results.push(result);
+              collect(toolName, result);
               log(
                 `  done in ${(result.wallMs / 1000).toFixed(0)} s${
                   result.warnings.length
@@ -163,6 +179,7 @@ async function main() {
     connections: options.connections,
     historyDays: options.historyDays,
     results,
+    techInsights,
     notes,
   });
   process.stdout.write(report);
@@ -177,7 +194,13 @@ async function main() {
     fs.writeFileSync(
       `${out}.json`,
       `${JSON.stringify(
-        { options, machine: machineInfo(), organisations, results },
+        {
+          options,
+          machine: machineInfo(),
+          organisations,
+          results,
+          techInsights,
+        },
         null,
         2,
       )}\n`,

@@ -1,5 +1,6 @@
 import { parseOptions, UsageError } from './driver/options';
 import type { RunMetrics } from './driver/maturityTool';
+import type { TechInsightsMetrics } from './driver/techInsightsTool';
 import { range, renderReport, stats } from './report';
 
 const cycle = (evaluated: number, unchanged: number, durationMs: number) => ({
@@ -38,6 +39,8 @@ const run = (tool: string, i: number, fullMs: number): RunMetrics => ({
   unchanged: cycle(0, 9970, 2000),
   levels: [1, 2, 3, 4, 5, 6],
   stale: 0,
+  summaryColdMs: 80,
+  sharedPasses: { 'owner set': 200, 'owner is a group': 190, TechDocs: 90 },
   historyRows: 897_300,
   historyMs: 4000,
   load: [
@@ -76,6 +79,46 @@ const run = (tool: string, i: number, fullMs: number): RunMetrics => ({
   warnings: [],
 });
 
+const techInsights = (i: number): TechInsightsMetrics => ({
+  tool: 'tech-insights',
+  engine: 'sqlite',
+  services: 10000,
+  run: i,
+  ingestionMs: 60_000,
+  retrievers: [
+    { id: 'entityOwnershipFactRetriever', facts: 16000, durationMs: 9000 },
+    { id: 'techdocsFactRetriever', facts: 16000, durationMs: 10_000 },
+  ],
+  retrievalMs: 12_000,
+  bulkRunsMs: [250_000, 240_000, 260_000],
+  bulkEntities: 16000,
+  bulkBytes: 30e6,
+  entity: { samples: 200, p50: 20, p95: 40 },
+  sharedPasses: { 'owner set': 200, 'owner is a group': 196, TechDocs: 120 },
+  peakRssBytes: 600 * 1024 * 1024,
+  dbBytes: 10e6,
+  wallMs: 400_000,
+  warnings: ['slow'],
+});
+
+const input = {
+  machine: {
+    cpus: 2,
+    cpuModel: 'x',
+    memoryGiB: 24,
+    os: 'Linux',
+    node: 'v22',
+  },
+  organisations: [],
+  seed: 1,
+  broken: 0.02,
+  runs: 3,
+  durationS: 10,
+  connections: [10],
+  historyDays: 90,
+  notes: ['PostgreSQL skipped'],
+};
+
 describe('report', () => {
   it('takes medians with min and max', () => {
     expect(stats([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 });
@@ -88,30 +131,17 @@ describe('report', () => {
 
   it('renders one row per tool, engine and size, and checks the 10,000 targets', () => {
     const md = renderReport({
-      machine: {
-        cpus: 2,
-        cpuModel: 'x',
-        memoryGiB: 24,
-        os: 'Linux',
-        node: 'v22',
-      },
-      organisations: [],
-      seed: 1,
-      broken: 0.02,
-      runs: 3,
-      durationS: 10,
-      connections: [10],
-      historyDays: 90,
+      ...input,
       results: [
         run('maturity', 0, 20_000),
         run('maturity', 1, 25_000),
         run('maturity', 2, 40_000),
-        run('tech-insights', 0, 60_000),
+        run('other', 0, 60_000),
       ],
-      notes: ['PostgreSQL skipped'],
     });
     expect(md).toContain('| maturity | sqlite | 10000 | 25.0 (20.0-40.0) |');
-    expect(md).toContain('| tech-insights | sqlite | 10000 | 60.0 |');
+    expect(md).toContain('| other | sqlite | 10000 | 60.0 |');
+    expect(md).not.toContain('Side by side with Tech Insights');
     expect(md).toMatch(
       /maturity \| sqlite \| 10000 \| full cycle \| 25.0 s \| ≤ 30 s \| met/,
     );
@@ -119,6 +149,39 @@ describe('report', () => {
       /maturity \| sqlite \| 10000 \| summary p95, worst of 3 variants, 10 connections \| 110 ms \| ≤ 100 ms \| \*\*missed\*\*/,
     );
     expect(md).toContain('- PostgreSQL skipped');
+  });
+
+  it('puts Tech Insights side by side with ratios, only where both ran', () => {
+    const md = renderReport({
+      ...input,
+      results: [run('maturity', 0, 20_000), run('maturity', 1, 30_000)],
+      techInsights: [techInsights(0), techInsights(1)],
+    });
+    expect(md).toContain('### Side by side with Tech Insights');
+    // 25 s full cycle against 10 s retrieval (the slower retriever's own
+    // time) + 250 s first bulk run.
+    expect(md).toMatch(
+      /\| sqlite \| 10000 \| every entity has its result [^|]+\| 25.0 s \| 260 s \| \*\*10.4×\*\* \|/,
+    );
+    // 80 ms cold summary against a 250 s bulk run.
+    expect(md).toMatch(
+      /org-wide view, first [^|]+\| 80.0 ms \| 250000 ms \| \*\*3125×\*\* \|/,
+    );
+    // Later bulk runs: median of 240 and 260 s against the p50 of 40 ms.
+    expect(md).toMatch(
+      /org-wide view, repeated [^|]+\| 40.0 ms \| 250000 ms \| \*\*6250×\*\* \|/,
+    );
+    expect(md).toMatch(
+      /one entity's checks[^|]+\| 5.00 ms \| 20.0 ms \| \*\*4.00×\*\* \|/,
+    );
+    // Where theirs is smaller, the ratio says ours is bigger.
+    expect(md).toMatch(
+      /plugin database [^|]+\| 40.0 MB \| 10.0 MB \| 4.00× larger \|/,
+    );
+    expect(md).toMatch(
+      /owner is a group[^|]+\| 190 \| 196 \| 200 \| ours resolves/,
+    );
+    expect(md).toContain('tech-insights/sqlite/10000 run 1: slow');
   });
 });
 
@@ -132,6 +195,7 @@ describe('parseOptions', () => {
       seed: 1,
       broken: 0.02,
       historyDays: 90,
+      tools: ['maturity', 'tech-insights'],
     });
   });
 
@@ -158,5 +222,9 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--engine', 'mysql'])).toThrow(UsageError);
     expect(() => parseOptions(['--broken', '2'])).toThrow(UsageError);
     expect(() => parseOptions(['--what', '1'])).toThrow(/Unknown option/);
+    expect(parseOptions(['--tools', 'maturity']).tools).toEqual(['maturity']);
+    expect(() => parseOptions(['--tools', 'soundcheck'])).toThrow(
+      /--tools must be a list of maturity, tech-insights/,
+    );
   });
 });

@@ -4,6 +4,8 @@
  * (Tech Insights, side by side) adds its own rows from the same RunMetrics.
  */
 import type { RunMetrics } from './driver/maturityTool';
+import { SHARED_CHECKS } from './driver/sharedChecks';
+import type { TechInsightsMetrics } from './driver/techInsightsTool';
 import type { LoadResult } from './driver/load';
 import type { GeneratedOrganisation } from './generator/generate';
 
@@ -34,6 +36,8 @@ export interface ReportInput {
   connections: number[];
   historyDays: number;
   results: RunMetrics[];
+  /** Tech Insights on the same catalogs, when it ran. */
+  techInsights?: TechInsightsMetrics[];
   /** Lines about what was skipped or went wrong. */
   notes: string[];
 }
@@ -177,6 +181,155 @@ function targetRows(runs: RunMetrics[]): string[][] {
     `≤ ${target} ${unit}`,
     value <= target ? 'met' : '**missed**',
   ]);
+}
+
+/**
+ * Tech Insights over ours: `**N×**` when ours is N times faster (or
+ * smaller), otherwise how many times slower (or larger) ours is.
+ */
+function ratio(theirs: number, ours: number, unit: string): string {
+  if (!(theirs > 0) || !(ours > 0)) return '–';
+  const r = theirs / ours;
+  if (r >= 1) return `**${fmt(r)}×**`;
+  const worse = unit === 's' || unit === 'ms' ? 'slower' : 'larger';
+  return `${fmt(1 / r)}× ${worse}`;
+}
+
+/** The side-by-side rows of one engine and size, when both tools ran. */
+function comparisonRows(
+  ours: RunMetrics[],
+  theirs: TechInsightsMetrics[],
+): string[][] {
+  const median = <T>(runs: T[], f: (r: T) => number) =>
+    stats(runs.map(f)).median;
+  /** p50 of an endpoint at its lowest connection count (one client). */
+  const p50 = (r: RunMetrics, prefix: string) => {
+    const ls = r.load.filter(l => l.endpoint.startsWith(prefix));
+    const c = Math.min(...ls.map(l => l.connections));
+    return ls.find(l => l.connections === c)?.p50 ?? NaN;
+  };
+  // The retrievers' own times (they run side by side), like our cycle's
+  // own time: neither counts the scheduler picking the task up.
+  const firstView = (r: TechInsightsMetrics) =>
+    Math.max(...r.retrievers.map(x => x.durationMs)) + (r.bulkRunsMs[0] ?? NaN);
+  const laterBulk = (r: TechInsightsMetrics) =>
+    stats(r.bulkRunsMs.slice(1).length ? r.bulkRunsMs.slice(1) : r.bulkRunsMs)
+      .median;
+  const rows: Array<[string, number, number, string]> = [
+    [
+      'every entity has its result (ours: full cycle; theirs: fact retrieval + first bulk check run)',
+      median(ours, r => r.full.durationMs / 1000),
+      median(theirs, r => firstView(r) / 1000),
+      's',
+    ],
+    [
+      'org-wide view, first after new results (ours: GET /summary; theirs: POST /checks/run over all entities)',
+      median(ours, r => r.summaryColdMs),
+      median(theirs, r => r.bulkRunsMs[0]),
+      'ms',
+    ],
+    [
+      'org-wide view, repeated (ours: GET /summary p50, one client; theirs: later bulk runs)',
+      median(ours, r => p50(r, 'GET /summary (')),
+      median(theirs, laterBulk),
+      'ms',
+    ],
+    [
+      "one entity's checks, p50 one client (ours: GET /entities/...; theirs: POST /checks/run/:ns/:kind/:name)",
+      median(ours, r => p50(r, 'GET /entities')),
+      median(theirs, r => r.entity.p50),
+      'ms',
+    ],
+    [
+      'peak RSS of the backend after the ingestion',
+      median(ours, r => r.peakRssBytes / MiB),
+      median(theirs, r => r.peakRssBytes / MiB),
+      'MiB',
+    ],
+    [
+      'plugin database (ours with the simulated history)',
+      median(ours, r => r.dbBytes / MB),
+      median(theirs, r => r.dbBytes / MB),
+      'MB',
+    ],
+  ];
+  return rows.map(([what, o, t, unit]) => [
+    ours[0].engine,
+    String(ours[0].services),
+    what,
+    `${fmt(o)} ${unit}`,
+    `${fmt(t)} ${unit}`,
+    ratio(t, o, unit),
+  ]);
+}
+
+function comparisonSection(
+  results: RunMetrics[],
+  techInsights: TechInsightsMetrics[],
+): string[] {
+  const pairs = groupRows(results).flatMap(ours => {
+    const theirs = techInsights.filter(
+      t => t.engine === ours[0].engine && t.services === ours[0].services,
+    );
+    return theirs.length ? [{ ours, theirs }] : [];
+  });
+  if (pairs.length === 0) return [];
+  const out = ['### Side by side with Tech Insights', ''];
+  out.push(
+    table(
+      [
+        'engine',
+        'services',
+        'measure',
+        'maturity',
+        'Tech Insights',
+        'ours is (theirs / ours)',
+      ],
+      pairs.flatMap(p => comparisonRows(p.ours, p.theirs)),
+    ),
+    '',
+  );
+  out.push(
+    table(
+      [
+        'engine',
+        'services',
+        'shared check',
+        'maturity passes',
+        'Tech Insights passes',
+        'sample',
+        'how the rules differ',
+      ],
+      pairs.flatMap(({ ours, theirs }) => {
+        const n = theirs[0].entity.samples;
+        return SHARED_CHECKS.map(c => [
+          ours[0].engine,
+          String(ours[0].services),
+          `${c.id} (\`${c.maturity}\` / \`${c.techInsights.check}\`)`,
+          String(ours[0].sharedPasses[c.id]),
+          String(theirs[0].sharedPasses[c.id]),
+          String(n),
+          c.differs,
+        ]);
+      }),
+    ),
+    '',
+  );
+  const t0 = pairs[0].theirs[0];
+  out.push(
+    'What is compared, and what is not:',
+    '',
+    '- Both run in the same kind of backend (a fresh child process with the real catalog, the same generated catalog, the same database engine); Tech Insights is `@backstage-community/plugin-tech-insights-backend` with its json-rules-engine module, its three built-in catalog fact retrievers (triggered together through the scheduler REST API, as one cron tick would start them) and four checks: `hasOwner`, `hasGroupOwner`, `hasAnnotationBackstageIoTechdocsRef`, `hasDescription`.',
+    `- Our cycle does strictly more in its time: it reads every service's repository (${pairs[0].ours[0].full.scm.downloads} downloads in the full cycle), runs every rubric check (about 60), scores levels, areas and targets, and stores results and history. Tech Insights reads catalog metadata only and stores facts; its checks run when someone asks, so the first view of all results is retrieval plus one bulk check run.`,
+    `- The org-wide view: ours is the scorecard page's request (first page of rows, totals, levels and the team and system rollups, computed on the server). Theirs is the bulk check run over every entity with facts (${
+      t0.bulkEntities
+    } entities, ${fmt(
+      t0.bulkBytes / MB,
+    )} MB of JSON): raw per-entity results that a page would still have to roll up in the browser. Ratios are theirs over ours (**N×** = ours is N times faster or smaller).`,
+    '- Shared checks are compared over the same sample of services, asked one by one of each tool; where the counts differ, the last column says which rule is stricter.',
+    '',
+  );
+  return out;
 }
 
 export function renderReport(input: ReportInput): string {
@@ -336,6 +489,8 @@ export function renderReport(input: ReportInput): string {
     '',
   );
 
+  out.push(...comparisonSection(input.results, input.techInsights ?? []));
+
   const large = groups.filter(runs => runs[0].services >= TARGETS.services);
   out.push(
     `### Targets (${TARGETS.services.toLocaleString('en-US')} services)`,
@@ -372,10 +527,11 @@ export function renderReport(input: ReportInput): string {
     } days of history during the load.`,
     "- Peak RSS: VmHWM of the backend process, reset after the catalog ingestion (so it covers the cycles and the load); in brackets the RSS of the idle backend just before the first cycle (catalog, scheduler, TypeScript transform: the whole backend, not the plugin alone). DB size: the maturity plugin's database after the cycles, the simulated history (the latest day copied to the days before) and VACUUM.",
   );
-  const warnings = input.results.flatMap(r =>
-    r.warnings.map(
-      w => `${r.tool}/${r.engine}/${r.services} run ${r.run + 1}: ${w}`,
-    ),
+  const warnings = [...input.results, ...(input.techInsights ?? [])].flatMap(
+    r =>
+      r.warnings.map(
+        w => `${r.tool}/${r.engine}/${r.services} run ${r.run + 1}: ${w}`,
+      ),
   );
   const notes = [...input.notes, ...new Set(warnings)];
   if (notes.length) {

@@ -18,10 +18,10 @@ export interface BenchDatabase {
   /** A connection to the maturity plugin's database (open while needed). */
   maturity(): Knex;
   /**
-   * Bytes the maturity plugin's database takes after VACUUM, and the
-   * largest tables and indexes in it.
+   * Bytes a plugin's database (the maturity plugin's by default) takes
+   * after VACUUM, and the largest tables and indexes in it.
    */
-  size(): Promise<DatabaseSize>;
+  size(pluginId?: string): Promise<DatabaseSize>;
   /** Closes connections and drops what the run created. */
   dispose(keep: boolean): Promise<void>;
 }
@@ -46,25 +46,32 @@ export async function pgReachable(url: string): Promise<boolean> {
 /** SQLite files in `dir`, one per plugin, as backend-defaults lays them out. */
 export function sqliteDatabase(dir: string): BenchDatabase {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'maturity.sqlite');
+  const fileOf = (pluginId: string) => path.join(dir, `${pluginId}.sqlite`);
   let knex: Knex | undefined;
   const open = () =>
     (knex ??= knexFactory({
       client: 'better-sqlite3',
-      connection: { filename: file },
+      connection: { filename: fileOf('maturity') },
       useNullAsDefault: true,
     }));
   return {
     engine: 'sqlite',
     config: { client: 'better-sqlite3', connection: { directory: dir } },
     maturity: open,
-    async size() {
-      await open().raw('VACUUM');
-      const tables = await open().raw(
+    async size(pluginId = 'maturity') {
+      await knex?.destroy();
+      knex = undefined;
+      const file = fileOf(pluginId);
+      const db = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: file },
+        useNullAsDefault: true,
+      });
+      await db.raw('VACUUM');
+      const tables = await db.raw(
         'SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC',
       );
-      await knex!.destroy();
-      knex = undefined;
+      await db.destroy();
       return {
         bytes: ['', '-wal', '-shm']
           .map(s => `${file}${s}`)
@@ -103,6 +110,13 @@ export function pgDatabase(url: string): BenchDatabase {
     });
   };
   const open = () => (knex ??= connect(`${prefix}maturity`));
+  const other = new Map<string, Knex>();
+  const db = (pluginId: string) => {
+    if (pluginId === 'maturity') return open();
+    if (!other.has(pluginId))
+      other.set(pluginId, connect(`${prefix}${pluginId}`));
+    return other.get(pluginId)!;
+  };
   return {
     engine: 'pg',
     config: {
@@ -116,12 +130,12 @@ export function pgDatabase(url: string): BenchDatabase {
       prefix,
     },
     maturity: open,
-    async size() {
-      await open().raw('VACUUM');
-      const { rows } = await open().raw(
+    async size(pluginId = 'maturity') {
+      await db(pluginId).raw('VACUUM');
+      const { rows } = await db(pluginId).raw(
         'SELECT pg_database_size(current_database()) AS size',
       );
-      const tables = await open().raw(
+      const tables = await db(pluginId).raw(
         `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE c.relkind = 'r' AND n.nspname = 'public'
@@ -138,6 +152,8 @@ export function pgDatabase(url: string): BenchDatabase {
     async dispose(keep) {
       await knex?.destroy();
       knex = undefined;
+      for (const k of other.values()) await k.destroy();
+      other.clear();
       if (keep) return;
       const admin = connect(parsed.pathname.replace(/^\//, '') || 'postgres');
       try {

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import path from 'node:path';
-import { GeneratedOrganisation } from '../generator/generate';
+import type { EntityMaturityResult } from '@cnmaturity/plugin-maturity-common';
 import type { ReaderCounters } from '../server/benchUrlReader';
 import type { CatalogStatus } from '../server/benchCatalogModule';
 import { BackendProcess } from './backendProcess';
-import { BenchDatabase, DatabaseSize, simulateHistory } from './database';
+import { DatabaseSize, simulateHistory } from './database';
 import { BackendClient } from './http';
 import { LoadResult, measure } from './load';
-import { BenchOptions } from './options';
+import { SHARED_CHECKS, SharedPasses, sampleServices } from './sharedChecks';
+import { startBackend } from './startBackend';
+import { BenchTool } from './tool';
 
 /** One evaluation cycle as the backend logged it and the SCM saw it. */
 export interface CycleMetrics {
@@ -41,6 +40,10 @@ export interface RunMetrics {
   unchanged: CycleMetrics;
   /** Entities per level 0..5 after the cycles. */
   levels: number[];
+  /** The first `GET /summary` after the cycles: nothing cached yet. */
+  summaryColdMs: number;
+  /** Passes of the checks Tech Insights has too, over the shared sample. */
+  sharedPasses: SharedPasses;
   stale: number;
   historyRows: number;
   historyMs: number;
@@ -60,38 +63,9 @@ export interface RunMetrics {
   warnings: string[];
 }
 
-/** What a tool gets for one run. */
-export interface RunContext {
-  options: BenchOptions;
-  organisation: GeneratedOrganisation;
-  examplesDir: string;
-  reposDir: string;
-  workDir: string;
-  database: BenchDatabase;
-  run: number;
-  log: (message: string) => void;
-}
-
-/** A tool under benchmark: this plugin now, Tech Insights later. */
-export interface BenchTool {
-  name: string;
-  run(context: RunContext): Promise<RunMetrics>;
-}
-
 const CYCLE_LINE =
   /Maturity cycle: (\d+) evaluated, (\d+) unchanged, (\d+) failed in (\d+) ms; repositories: (\d+) downloaded, (\d+) unchanged, (\d+) failed/;
 const CYCLE_FAILED = /Maturity cycle stopped after/;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const diff = (a: ReaderCounters, b: ReaderCounters): ReaderCounters =>
   Object.fromEntries(
@@ -130,88 +104,30 @@ async function runCycle(
   };
 }
 
-/** The backend config of a run: the real plugins, nothing from app-config. */
-function backendConfig(port: number, token: string, database: BenchDatabase) {
-  return {
-    app: { baseUrl: 'http://127.0.0.1:3000' },
-    backend: {
-      baseUrl: `http://127.0.0.1:${port}`,
-      listen: { host: '127.0.0.1', port },
-      database: database.config,
-      auth: {
-        externalAccess: [
-          { type: 'static', options: { token, subject: 'bench-driver' } },
-        ],
-      },
-    },
-    catalog: {
-      // Processed once when provided; no reprocessing while we measure.
-      processingInterval: { hours: 24 },
-      orphanStrategy: 'keep',
-    },
-    permission: { enabled: false },
-    maturity: {
-      // Cycles run only when the driver triggers them.
-      schedule: { frequency: { trigger: 'manual' }, timeout: { hours: 2 } },
-      kinds: ['Component'],
-    },
-  };
-}
+/** The plugin's config in a run: cycles only when the driver triggers. */
+const MATURITY_CONFIG = {
+  maturity: {
+    schedule: { frequency: { trigger: 'manual' }, timeout: { hours: 2 } },
+    kinds: ['Component'],
+  },
+};
 
 /** The maturity backend, run for real in a child process. */
-export const maturityTool: BenchTool = {
+export const maturityTool: BenchTool<RunMetrics> = {
   name: 'maturity',
   async run(context) {
     const { options, organisation, database, log } = context;
     const started = Date.now();
-    const warnings: string[] = [];
-    const port = await freePort();
-    const token = randomBytes(24).toString('hex');
-    const client = new BackendClient(`http://127.0.0.1:${port}`, token);
-    const backend = BackendProcess.start({
-      input: {
-        config: backendConfig(port, token, database),
-        seed: options.seed,
-        entities: organisation.options.entities,
-        broken: options.broken,
-        examplesDir: context.examplesDir,
-        reposDir: context.reposDir,
-      },
-      logFile: path.join(context.workDir, 'backend.log'),
-      onNotification: m => {
-        if (m.type === 'catalog-progress') {
-          log(
-            `catalog: ${m.total - m.pending}/${m.total} processed, ${
-              m.stitching
-            } to stitch (${Math.round(m.ms / 1000)} s)`,
-          );
-        }
-      },
-    });
+    const {
+      backend,
+      client,
+      startupMs,
+      ingestionMs,
+      catalog,
+      ingestionPeakRssBytes,
+      warnings,
+    } = await startBackend(context, 'maturity', MATURITY_CONFIG);
     try {
-      await backend.waitForNotification('started', 10 * 60_000);
-      const startupMs = Date.now() - started;
-      const ready = await backend.waitForNotification(
-        'catalog-ready',
-        options.ingestTimeoutMinutes * 60_000,
-      );
-      const ingestionPeakRssBytes = backend.memory().peak;
-      const components = (
-        await client.json(
-          '/api/catalog/entities/by-query?filter=kind=component&limit=1&fields=metadata.name',
-        )
-      ).totalItems as number;
-      if (components !== organisation.counts.componentsInCatalog) {
-        warnings.push(
-          `the catalog has ${components} components, ${organisation.counts.componentsInCatalog} expected`,
-        );
-      }
-      log(
-        `catalog ready in ${(ready.ms / 1000).toFixed(1)} s: ${
-          ready.total
-        } entities, ${ready.withErrors} with errors, ${components} components`,
-      );
-
       // The facts a CI would push (DORA, registry scans), before the cycles.
       const timestamp = new Date(Date.now() - 3_600_000).toISOString();
       let factsPushed = 0;
@@ -253,8 +169,27 @@ export const maturityTool: BenchTool = {
       }
 
       const cyclesPeakRssBytes = backend.memory().peak;
-      const summary = await client.json('/api/maturity/summary?limit=1');
+      // The org-wide view as the scorecard page first asks for it after a
+      // cycle (rows and rollups built, nothing cached yet).
+      const coldStarted = performance.now();
+      const summary = await client.json('/api/maturity/summary');
+      const summaryColdMs = performance.now() - coldStarted;
       const levels: number[] = summary.totals.levels;
+
+      // The shared metadata checks over the sample both tools are asked about.
+      const sample = sampleServices(organisation);
+      const sharedPasses: SharedPasses = Object.fromEntries(
+        SHARED_CHECKS.map(s => [s.id, 0]),
+      );
+      for (const name of sample) {
+        const result: EntityMaturityResult = await client.json(
+          `/api/maturity/entities/component/default/${name}`,
+        );
+        for (const s of SHARED_CHECKS) {
+          const check = result.checks.find(c => c.checkId === s.maturity);
+          if (check?.status === 'pass') sharedPasses[s.id]++;
+        }
+      }
 
       log(`simulating ${options.historyDays} days of history`);
       const history = await simulateHistory(
@@ -266,10 +201,9 @@ export const maturityTool: BenchTool = {
       const evaluated = organisation.services.filter(
         s => s.broken !== 'missing-owner',
       );
-      const step = Math.max(1, Math.floor(evaluated.length / 200));
-      const entityPaths = evaluated
-        .filter((_, i) => i % step === 0)
-        .map(s => `/api/maturity/entities/component/default/${s.name}`);
+      const entityPaths = sample.map(
+        name => `/api/maturity/entities/component/default/${name}`,
+      );
       const owners = new Map<string, number>();
       for (const s of evaluated) {
         if (s.owner) owners.set(s.owner, (owners.get(s.owner) ?? 0) + 1);
@@ -330,13 +264,15 @@ export const maturityTool: BenchTool = {
         services: organisation.options.entities,
         run: context.run,
         startupMs,
-        ingestionMs: ready.ms,
-        catalog: { ...ready, components },
+        ingestionMs,
+        catalog,
         factsPushed,
         full,
         unchanged,
         levels,
         stale: summary.totals.stale,
+        summaryColdMs,
+        sharedPasses,
         historyRows: history.rows,
         historyMs: history.ms,
         load,

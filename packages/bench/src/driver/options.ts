@@ -19,7 +19,12 @@ export interface BenchOptions {
   keep: boolean;
   /** Minutes to wait for the catalog to ingest the organisation. */
   ingestTimeoutMinutes: number;
+  /** The tools measured, in this order. */
+  tools: BenchToolName[];
 }
+
+export const TOOL_NAMES = ['maturity', 'tech-insights'] as const;
+export type BenchToolName = (typeof TOOL_NAMES)[number];
 
 export const USAGE = `Usage: npm run bench -- [options]
 
@@ -37,6 +42,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --pg URL              PostgreSQL server (default $BENCH_PG_URL or
                         postgresql://postgres@127.0.0.1:5432)
   --ingest-timeout M    minutes to wait for the catalog (default 60)
+  --tools T[,T]         maturity, tech-insights (default both: Tech Insights runs
+                        side by side on the same catalog)
   --keep                keep the work directory (logs, databases, repositories)
 `;
 
@@ -81,6 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     'history-days',
     'pg',
     'ingest-timeout',
+    'tools',
   ]);
   for (const key of values.keys()) {
     if (!known.has(key)) throw new UsageError(`Unknown option --${key}`);
@@ -95,6 +103,19 @@ export function parseOptions(argv: string[]): BenchOptions {
   const broken = Number(values.get('broken') ?? '0.02');
   if (!(broken >= 0 && broken <= 1)) {
     throw new UsageError(`--broken must be between 0 and 1`);
+  }
+  const tools = (values.get('tools') ?? TOOL_NAMES.join(','))
+    .split(',')
+    .map(t => t.trim());
+  const unknownTool = tools.find(
+    t => !(TOOL_NAMES as readonly string[]).includes(t),
+  );
+  if (unknownTool !== undefined || tools.length === 0) {
+    throw new UsageError(
+      `--tools must be a list of ${TOOL_NAMES.join(', ')}, got ${values.get(
+        'tools',
+      )}`,
+    );
   }
   const engines: BenchOptions['engines'] =
     engine === 'sqlite' || engine === 'pg' ? [engine] : ['sqlite', 'pg'];
@@ -119,5 +140,6 @@ export function parseOptions(argv: string[]): BenchOptions {
       'postgresql://postgres@127.0.0.1:5432',
     keep: flags.has('keep'),
     ingestTimeoutMinutes: one('ingest-timeout', '60', 1),
+    tools: [...new Set(tools)] as BenchToolName[],
   };
 }

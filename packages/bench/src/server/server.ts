@@ -1,7 +1,8 @@
 /*
  * The backend under test, in a process of its own (forked by the driver, so
  * its peak RSS is its own): the real catalog, the real maturity plugin and
- * the real UrlReader service, with the generated organisation as an entity
+ * the real UrlReader service (or Tech Insights, for the side-by-side run),
+ * with the generated organisation as an entity
  * provider and the generated repositories behind the bench SCM host. Config
  * comes from the driver (CNM_BENCH_SERVER), not from app-config files.
  */
@@ -18,9 +19,13 @@ import { benchCatalogModule } from './benchCatalogModule';
 import { benchUrlReaderFactory } from './benchUrlReader';
 import { notify } from './ipc';
 
+/** Which tool the backend runs next to the catalog. */
+export type BenchPlugins = 'maturity' | 'tech-insights';
+
 /** What the driver passes to the backend process. */
 export interface ServerInput {
   config: JsonObject;
+  plugins: BenchPlugins;
   seed: number;
   entities: number;
   broken: number;
@@ -56,7 +61,14 @@ function main() {
     ),
   );
   backend.add(benchUrlReaderFactory(input.reposDir));
-  backend.add(import('@cnmaturity/plugin-maturity-backend'));
+  if (input.plugins === 'tech-insights') {
+    backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+    backend.add(
+      import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+    );
+  } else {
+    backend.add(import('@cnmaturity/plugin-maturity-backend'));
+  }
   backend
     .start()
     .then(() => notify({ type: 'started' }))

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { JsonObject } from '@backstage/types';
+import type { CatalogStatus } from '../server/benchCatalogModule';
+import type { BenchPlugins } from '../server/server';
+import { BackendProcess } from './backendProcess';
+import { BenchDatabase } from './database';
+import { BackendClient } from './http';
+import type { RunContext } from './tool';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The config every bench backend shares: nothing from app-config. */
+function baseConfig(
+  port: number,
+  token: string,
+  database: BenchDatabase,
+): JsonObject {
+  return {
+    app: { baseUrl: 'http://127.0.0.1:3000' },
+    backend: {
+      baseUrl: `http://127.0.0.1:${port}`,
+      listen: { host: '127.0.0.1', port },
+      database: database.config,
+      auth: {
+        externalAccess: [
+          { type: 'static', options: { token, subject: 'bench-driver' } },
+        ],
+      },
+    },
+    catalog: {
+      // Processed once when provided; no reprocessing while we measure.
+      processingInterval: { hours: 24 },
+      orphanStrategy: 'keep',
+    },
+    permission: { enabled: false },
+  };
+}
+
+/** A backend whose catalog holds the whole generated organisation. */
+export interface StartedBackend {
+  backend: BackendProcess;
+  client: BackendClient;
+  /** Fork to "backend started". */
+  startupMs: number;
+  /** Entities handed to the catalog until it processed and stitched all. */
+  ingestionMs: number;
+  catalog: CatalogStatus & { components: number };
+  /** Peak RSS up to the end of the ingestion. */
+  ingestionPeakRssBytes: number;
+  warnings: string[];
+}
+
+/**
+ * Forks the backend with the given plugins and their config, and waits
+ * until the catalog has ingested the organisation: what every tool's run
+ * starts from, so that only the tool's own work is timed afterwards.
+ */
+export async function startBackend(
+  context: RunContext,
+  plugins: BenchPlugins,
+  pluginConfig: JsonObject,
+): Promise<StartedBackend> {
+  const { options, organisation, database, log } = context;
+  const started = Date.now();
+  const warnings: string[] = [];
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const client = new BackendClient(`http://127.0.0.1:${port}`, token);
+  const backend = BackendProcess.start({
+    input: {
+      config: { ...baseConfig(port, token, database), ...pluginConfig },
+      plugins,
+      seed: options.seed,
+      entities: organisation.options.entities,
+      broken: options.broken,
+      examplesDir: context.examplesDir,
+      reposDir: context.reposDir,
+    },
+    logFile: path.join(context.workDir, 'backend.log'),
+    onNotification: m => {
+      if (m.type === 'catalog-progress') {
+        log(
+          `catalog: ${m.total - m.pending}/${m.total} processed, ${
+            m.stitching
+          } to stitch (${Math.round(m.ms / 1000)} s)`,
+        );
+      }
+    },
+  });
+  try {
+    await backend.waitForNotification('started', 10 * 60_000);
+    const startupMs = Date.now() - started;
+    const ready = await backend.waitForNotification(
+      'catalog-ready',
+      options.ingestTimeoutMinutes * 60_000,
+    );
+    const ingestionPeakRssBytes = backend.memory().peak;
+    const components = (
+      await client.json(
+        '/api/catalog/entities/by-query?filter=kind=component&limit=1&fields=metadata.name',
+      )
+    ).totalItems as number;
+    if (components !== organisation.counts.componentsInCatalog) {
+      warnings.push(
+        `the catalog has ${components} components, ${organisation.counts.componentsInCatalog} expected`,
+      );
+    }
+    log(
+      `catalog ready in ${(ready.ms / 1000).toFixed(1)} s: ${
+        ready.total
+      } entities, ${ready.withErrors} with errors, ${components} components`,
+    );
+    const { type: _type, ms, ...status } = ready;
+    return {
+      backend,
+      client,
+      startupMs,
+      ingestionMs: ms,
+      catalog: { ...status, components },
+      ingestionPeakRssBytes,
+      warnings,
+    };
+  } catch (e) {
+    await backend.stop();
+    throw e;
+  }
+}

@@ -150,7 +150,11 @@ export class BackendProcess {
   }
 
   /** Asks the backend over IPC. */
-  request<T = any>(type: string, timeoutMs = 30_000): Promise<T> {
+  request<T = any>(
+    type: string,
+    timeoutMs = 30_000,
+    payload: Record<string, unknown> = {},
+  ): Promise<T> {
     if (this.exited) return Promise.reject(new Error(this.exited));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -168,7 +172,7 @@ export class BackendProcess {
           reject(e);
         },
       });
-      this.child.send({ id, type });
+      this.child.send({ ...payload, id, type });
     });
   }
 

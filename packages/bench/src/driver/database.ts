@@ -15,6 +15,8 @@ export interface BenchDatabase {
   engine: 'sqlite' | 'pg';
   /** `backend.database` of the backend under test. */
   config: JsonObject;
+  /** SQLite: the directory of the plugins' database files. */
+  directory?: string;
   /** A connection to the maturity plugin's database (open while needed). */
   maturity(): Knex;
   /**
@@ -57,6 +59,7 @@ export function sqliteDatabase(dir: string): BenchDatabase {
   return {
     engine: 'sqlite',
     config: { client: 'better-sqlite3', connection: { directory: dir } },
+    directory: dir,
     maturity: open,
     async size(pluginId = 'maturity') {
       await knex?.destroy();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EntityMaturityResult } from '@cnmaturity/plugin-maturity-common';
 import type { ReaderCounters } from '../server/benchUrlReader';
 import type { CatalogStatus } from '../server/benchCatalogModule';
@@ -79,8 +80,10 @@ async function runCycle(
   backend: BackendProcess,
   client: BackendClient,
   timeoutMs: number,
+  profileFile?: string,
 ): Promise<CycleMetrics> {
   const before = await backend.request<ReaderCounters>('reader-counters');
+  if (profileFile) await backend.request('profile-start');
   const line = backend.waitForLine(CYCLE_LINE, timeoutMs, CYCLE_FAILED);
   const started = performance.now();
   await client.post(
@@ -88,6 +91,9 @@ async function runCycle(
   );
   const m = await line;
   const wallMs = performance.now() - started;
+  if (profileFile) {
+    await backend.request('profile-stop', 60_000, { file: profileFile });
+  }
   const after = await backend.request<ReaderCounters>('reader-counters');
   return {
     evaluated: Number(m[1]),
@@ -148,12 +154,26 @@ export const maturityTool: BenchTool<RunMetrics> = {
       }
       const cycleTimeout = 60 * 60_000;
       log('cycle 1 (full)');
-      const full = await runCycle(backend, client, cycleTimeout);
+      const profile = (name: string) =>
+        options.profile
+          ? path.join(context.workDir, `cycle-${name}.cpuprofile`)
+          : undefined;
+      const full = await runCycle(
+        backend,
+        client,
+        cycleTimeout,
+        profile('full'),
+      );
       log(
         `cycle 1: ${full.evaluated} evaluated, ${full.failed} failed in ${full.durationMs} ms`,
       );
       log('cycle 2 (unchanged)');
-      const unchanged = await runCycle(backend, client, cycleTimeout);
+      const unchanged = await runCycle(
+        backend,
+        client,
+        cycleTimeout,
+        profile('unchanged'),
+      );
       log(
         `cycle 2: ${unchanged.evaluated} evaluated, ${unchanged.unchanged} unchanged in ${unchanged.durationMs} ms`,
       );

@@ -19,6 +19,13 @@ export interface BenchOptions {
   keep: boolean;
   /** Minutes to wait for the catalog to ingest the organisation. */
   ingestTimeoutMinutes: number;
+  /**
+   * SQLite: start from a snapshot of the ingested catalog of an earlier run
+   * with the same seed, size and broken share (taken when there is none).
+   */
+  reuseCatalog: boolean;
+  /** Write CPU profiles of the backend's cycles to the work directory. */
+  profile: boolean;
   /** The tools measured, in this order. */
   tools: BenchToolName[];
 }
@@ -45,6 +52,12 @@ export const USAGE = `Usage: npm run bench -- [options]
   --tools T[,T]         maturity, tech-insights (default both: Tech Insights runs
                         side by side on the same catalog)
   --keep                keep the work directory (logs, databases, repositories)
+  --reuse-catalog       SQLite: restore the catalog of an earlier run of the same
+                        seed, size and --broken instead of ingesting it again
+                        (snapshots in $BENCH_CACHE_DIR or <tmp>/cnm-bench-snapshots;
+                        for iterating on the plugin, not for reported figures)
+  --profile             CPU-profile the backend during each cycle (implies --keep;
+                        <work dir>/<run>/cycle-*.cpuprofile)
 `;
 
 export class UsageError extends Error {}
@@ -65,7 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!arg.startsWith('--'))
       throw new UsageError(`Unexpected argument ${arg}`);
     const [key, inline] = arg.slice(2).split('=', 2);
-    if (key === 'keep' || key === 'help') {
+    if (['keep', 'help', 'profile', 'reuse-catalog'].includes(key)) {
       flags.add(key);
     } else if (inline !== undefined) {
       values.set(key, inline);
@@ -138,7 +151,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       values.get('pg') ??
       process.env.BENCH_PG_URL ??
       'postgresql://postgres@127.0.0.1:5432',
-    keep: flags.has('keep'),
+    keep: flags.has('keep') || flags.has('profile'),
+    profile: flags.has('profile'),
+    reuseCatalog: flags.has('reuse-catalog'),
     ingestTimeoutMinutes: one('ingest-timeout', '60', 1),
     tools: [...new Set(tools)] as BenchToolName[],
   };

@@ -1,5 +1,8 @@
+import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { JsonObject } from '@backstage/types';
 import type { CatalogStatus } from '../server/benchCatalogModule';
@@ -47,6 +50,20 @@ function baseConfig(
   };
 }
 
+/** Where `--reuse-catalog` keeps the catalog of this organisation, if it applies. */
+function catalogSnapshot(context: RunContext): string | undefined {
+  const { options, database } = context;
+  if (!options.reuseCatalog || !database.directory) return undefined;
+  const dir =
+    process.env.BENCH_CACHE_DIR ??
+    path.join(os.tmpdir(), 'cnm-bench-snapshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(
+    dir,
+    `catalog-seed${options.seed}-n${context.organisation.options.entities}-broken${options.broken}.sqlite`,
+  );
+}
+
 /** A backend whose catalog holds the whole generated organisation. */
 export interface StartedBackend {
   backend: BackendProcess;
@@ -77,6 +94,15 @@ export async function startBackend(
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const client = new BackendClient(`http://127.0.0.1:${port}`, token);
+  const snapshot = catalogSnapshot(context);
+  const catalogFile = path.join(database.directory ?? '', 'catalog.sqlite');
+  const restored = !!snapshot && fs.existsSync(snapshot);
+  if (restored) {
+    fs.copyFileSync(snapshot, catalogFile);
+    warnings.push(
+      'the catalog was restored from a snapshot (--reuse-catalog): its ingestion time is not a measure',
+    );
+  }
   const backend = BackendProcess.start({
     input: {
       config: { ...baseConfig(port, token, database), ...pluginConfig },
@@ -106,6 +132,20 @@ export async function startBackend(
       options.ingestTimeoutMinutes * 60_000,
     );
     const ingestionPeakRssBytes = backend.memory().peak;
+    if (snapshot && !restored) {
+      // A consistent copy while the backend keeps running.
+      const db = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: catalogFile },
+        useNullAsDefault: true,
+      });
+      try {
+        await db.raw('VACUUM INTO ?', [`${snapshot}.tmp`]);
+        fs.renameSync(`${snapshot}.tmp`, snapshot);
+      } finally {
+        await db.destroy();
+      }
+    }
     const components = (
       await client.json(
         '/api/catalog/entities/by-query?filter=kind=component&limit=1&fields=metadata.name',

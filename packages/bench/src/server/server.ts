@@ -18,6 +18,7 @@ import { loadTemplates } from '../generator/templates';
 import { benchCatalogModule } from './benchCatalogModule';
 import { benchUrlReaderFactory } from './benchUrlReader';
 import { notify } from './ipc';
+import { registerProfiler } from './profiler';
 
 /** Which tool the backend runs next to the catalog. */
 export type BenchPlugins = 'maturity' | 'tech-insights';
@@ -35,6 +36,7 @@ export interface ServerInput {
 
 function main() {
   const input: ServerInput = JSON.parse(process.env.CNM_BENCH_SERVER ?? '');
+  registerProfiler();
   const backend = createBackend();
   backend.add(
     createServiceFactory({

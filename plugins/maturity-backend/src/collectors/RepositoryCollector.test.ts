@@ -51,9 +51,15 @@ function memoryCache(): RepoCache & { entries: Map<string, CachedRepository> } {
   const entries = new Map<string, CachedRepository>();
   return {
     entries,
-    get: async url => entries.get(url),
-    put: async (url, entry) => {
-      entries.set(url, entry);
+    getMany: async urls =>
+      new Map(
+        urls.flatMap(url => {
+          const entry = entries.get(url);
+          return entry ? [[url, entry] as const] : [];
+        }),
+      ),
+    putMany: async list => {
+      for (const { url, entry } of list) entries.set(url, entry);
     },
   };
 }
@@ -170,7 +176,11 @@ describe('RepositoryCollector', () => {
         logger: mockServices.logger.mock(),
         cache,
       });
-      const first = await collector.startCycle().read(located('a', url));
+      const firstCycle = collector.startCycle();
+      const first = await firstCycle.read(located('a', url));
+      // Cached when the page is flushed, all of its reads at once.
+      expect(cache.entries.size).toBe(0);
+      await firstCycle.flush();
       expect(cache.entries.get(url)).toMatchObject({
         etag: 'e1',
         extractionVersion: 1,
@@ -194,12 +204,17 @@ describe('RepositoryCollector', () => {
     it('keeps the last good extraction when a read fails, marked stale with the reason', async () => {
       const cache = memoryCache();
       const last = emptyExtraction({ files: ['Dockerfile'] });
-      await cache.put(url, {
-        etag: 'old',
-        extractionVersion: 1,
-        extraction: last,
-        readAt: new Date('2026-11-24T10:00:00.000Z'),
-      });
+      await cache.putMany([
+        {
+          url,
+          entry: {
+            etag: 'old',
+            extractionVersion: 1,
+            extraction: last,
+            readAt: new Date('2026-11-24T10:00:00.000Z'),
+          },
+        },
+      ]);
       const { reader } = fakeReader({}, new Error('503 Service Unavailable'));
       const collector = new RepositoryCollector({
         urlReader: reader,
@@ -220,14 +235,58 @@ describe('RepositoryCollector', () => {
       expect(cycle.counts.failed).toBe(1);
     });
 
+    it('loads a page of cached reads in one query, and a failed cache write only costs a re-read', async () => {
+      const cache = memoryCache();
+      const urls = ['a', 'b', 'c'].map(n => `https://github.com/acme/${n}`);
+      await cache.putMany(
+        urls.map(u => ({
+          url: u,
+          entry: {
+            etag: 'e1',
+            extractionVersion: 1,
+            extraction: emptyExtraction(),
+            readAt: new Date(),
+          },
+        })),
+      );
+      const getMany = jest.spyOn(cache, 'getMany');
+      const { reader } = fakeReader({ Dockerfile: 'FROM node:22' });
+      const logger = mockServices.logger.mock();
+      const collector = new RepositoryCollector({
+        urlReader: reader,
+        logger,
+        cache,
+      });
+      const cycle = collector.startCycle();
+      const entities = urls.map((u, i) => located(`s${i}`, u));
+      await cycle.prefetch(entities);
+      await Promise.all(entities.map(e => cycle.read(e)));
+      expect(getMany).toHaveBeenCalledTimes(1);
+      expect(getMany).toHaveBeenCalledWith(urls);
+      expect(cycle.counts['not-modified']).toBe(3);
+
+      jest.spyOn(cache, 'putMany').mockRejectedValue(new Error('disk full'));
+      const next = collector.startCycle();
+      await next.read(located('d', 'https://github.com/acme/d'));
+      await expect(next.flush()).resolves.toBeUndefined();
+      expect(logger.warn).toHaveBeenCalledWith(
+        'Could not cache 1 repositories: Error: disk full',
+      );
+    });
+
     it('does not trust an extraction of an older shape: no etag, full read', async () => {
       const cache = memoryCache();
-      await cache.put(url, {
-        etag: 'e1',
-        extractionVersion: 0,
-        extraction: emptyExtraction(),
-        readAt: new Date(),
-      });
+      await cache.putMany([
+        {
+          url,
+          entry: {
+            etag: 'e1',
+            extractionVersion: 0,
+            extraction: emptyExtraction(),
+            readAt: new Date(),
+          },
+        },
+      ]);
       const { reader, etags } = fakeReader({
         '.github/workflows/ci.yml': workflow,
       });

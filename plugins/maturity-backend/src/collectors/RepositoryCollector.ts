@@ -1,7 +1,8 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
-import { RepoCache } from '../database/DatabaseRepoCache';
+import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
+import { lazyProperty } from '../lazyProperty';
 import {
   EXTRACTION_VERSION,
   extractRepository,
@@ -14,10 +15,19 @@ export type RepositoryReadOutcome = 'downloaded' | 'not-modified' | 'failed';
 
 /** The reads of one cycle. */
 export interface RepositoryCycle {
+  /** Loads the cached reads of these entities' repositories in one query. */
+  prefetch(entities: readonly Entity[]): Promise<void>;
   read(entity: Entity): Promise<RepositorySignal>;
+  /**
+   * Caches the reads finished since the last flush, in one transaction.
+   * Never throws: a read that is not cached is only read again.
+   */
+  flush(): Promise<void>;
   /** How the cycle's reads went so far. */
   readonly counts: Readonly<Record<RepositoryReadOutcome, number>>;
 }
+
+type CacheEntries = Array<{ url: string; entry: CachedRepository }>;
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -64,11 +74,34 @@ export class RepositoryCollector {
 
   /** A per-cycle reader: one read per repository URL, shared by its entities. */
   startCycle(): RepositoryCycle {
+    const { cache, logger } = this.options;
     const reads = new Map<string, Promise<RepositorySignal>>();
+    const cached = new Map<string, Promise<CachedRepository | undefined>>();
+    const toCache: CacheEntries = [];
     const counts: Record<RepositoryReadOutcome, number> = {
       downloaded: 0,
       'not-modified': 0,
       failed: 0,
+    };
+    const urlOf = (entity: Entity) => {
+      const location = sourceLocationUrl(entity);
+      return 'url' in location ? location.url : undefined;
+    };
+    const prefetch = async (entities: readonly Entity[]) => {
+      const urls = [
+        ...new Set(entities.map(urlOf).filter((u): u is string => !!u)),
+      ].filter(url => !cached.has(url) && !reads.has(url));
+      if (!cache || urls.length === 0) return;
+      const found = cache.getMany(urls).catch(e => {
+        logger.warn(`Could not read the repository cache: ${e}`);
+        return new Map<string, CachedRepository>();
+      });
+      for (const url of urls)
+        cached.set(
+          url,
+          found.then(m => m.get(url)),
+        );
+      await found;
     };
     const read = (entity: Entity): Promise<RepositorySignal> => {
       const location = sourceLocationUrl(entity);
@@ -80,55 +113,78 @@ export class RepositoryCollector {
       }
       let pending = reads.get(location.url);
       if (!pending) {
-        pending = this.read(location.url, outcome => {
-          counts[outcome]++;
-          this.options.onRead?.(outcome);
-        });
-        reads.set(location.url, pending);
+        const url = location.url;
+        const last =
+          cached.get(url) ??
+          cache?.getMany([url]).then(
+            m => m.get(url),
+            () => undefined,
+          ) ??
+          Promise.resolve(undefined);
+        pending = last.then(entry =>
+          this.read(url, entry, toCache, outcome => {
+            counts[outcome]++;
+            this.options.onRead?.(outcome);
+          }),
+        );
+        reads.set(url, pending);
+        cached.delete(url);
       }
       return pending;
     };
-    return { read, counts };
+    const flush = async () => {
+      const entries = toCache.splice(0);
+      if (!cache || entries.length === 0) return;
+      await cache
+        .putMany(entries)
+        .catch((e: unknown) =>
+          logger.warn(`Could not cache ${entries.length} repositories: ${e}`),
+        );
+    };
+    return { prefetch, read, flush, counts };
   }
 
   private async read(
     url: string,
+    cached: CachedRepository | undefined,
+    toCache: CacheEntries,
     report: (outcome: RepositoryReadOutcome) => void,
   ): Promise<RepositorySignal> {
-    const { cache } = this.options;
-    const cached = await cache?.get(url).catch(() => undefined);
     // An extraction of an older shape is recomputed, so its etag is not sent.
     const usable =
       cached?.extractionVersion === EXTRACTION_VERSION ? cached : undefined;
+    // The cached extraction is unpacked only if a check reads it.
+    const lastGood = (extra: { stale?: { reason: string; since: string } }) =>
+      lazyProperty(
+        {
+          status: 'ok' as const,
+          url,
+          ...(usable!.etag ? { etag: usable!.etag } : {}),
+          ...extra,
+        },
+        'extraction',
+        () => usable!.extraction,
+      );
     try {
-      const signal = await this.readTree(url, usable?.etag);
+      const signal = await this.readTree(url, usable?.etag, toCache);
       report('downloaded');
       return signal;
     } catch (e) {
       if (e instanceof Error && e.name === 'NotModifiedError' && usable) {
         report('not-modified');
-        return {
-          status: 'ok',
-          url,
-          extraction: usable.extraction,
-          ...(usable.etag ? { etag: usable.etag } : {}),
-        };
+        return lastGood({});
       }
       report('failed');
       const reason = e instanceof Error ? e.message : String(e);
       this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
       if (usable) {
         // Keep the last good evidence rather than turning checks unknown.
-        return {
-          status: 'ok',
-          url,
-          extraction: usable.extraction,
-          ...(usable.etag ? { etag: usable.etag } : {}),
+        return lastGood({
           stale: {
             reason: `reading ${url} failed: ${reason}`,
             since: usable.readAt.toISOString(),
           },
-        };
+        });
       }
       return {
         status: 'unavailable',
@@ -141,6 +197,7 @@ export class RepositoryCollector {
   private async readTree(
     url: string,
     etag: string | undefined,
+    toCache: CacheEntries,
   ): Promise<RepositorySignal> {
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     const skipped: Array<{ file: string; message: string }> = [];
@@ -169,17 +226,15 @@ export class RepositoryCollector {
       tools: this.options.tools,
     });
     extraction.notes.push(...skipped);
-    await this.options.cache
-      ?.put(url, {
+    toCache.push({
+      url,
+      entry: {
         etag: tree.etag || undefined,
         extractionVersion: EXTRACTION_VERSION,
         extraction,
         readAt: new Date(),
-      })
-
-      .catch((e: unknown) =>
-        this.options.logger.warn(`Could not cache repository ${url}: ${e}`),
-      );
+      },
+    });
     return {
       status: 'ok',
       url,

@@ -113,9 +113,17 @@ async function setup() {
   return { api, logger, start };
 }
 
+/** One cycle reading one entity's repository, cached as a page would be. */
+async function readPage(collector: RepositoryCollector, name: string) {
+  const cycle = collector.startCycle();
+  const signal = await cycle.read(located(name));
+  await cycle.flush();
+  return signal;
+}
+
 /** A first, full read, then forgets its requests. */
 async function warmUp(collector: RepositoryCollector, api: FakeGitHubApi) {
-  const signal = await collector.startCycle().read(located('payments'));
+  const signal = await readPage(collector, 'payments');
   expect(api.count('codeload')).toBe(1);
   api.take();
   return signal;
@@ -128,6 +136,8 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
     const cycle = collector.startCycle();
 
     const signal = await cycle.read(located('payments'));
+
+    await cycle.flush();
 
     expect(signal).toMatchObject({ status: 'ok', url: SOURCE, etag: api.sha });
     const extraction = extractionOf(signal);
@@ -179,6 +189,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
 
     const cycle = collector.startCycle();
     const second = await cycle.read(located('payments'));
+    await cycle.flush();
 
     expect(second).toEqual({
       status: 'ok',
@@ -205,6 +216,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
     const restarted = await start();
     const cycle = restarted.startCycle();
     const signal = await cycle.read(located('payments'));
+    await cycle.flush();
 
     expect(extractionOf(signal)).toEqual(extractionOf(first));
     expect(cycle.counts['not-modified']).toBe(1);
@@ -244,6 +256,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
     });
     const cycle = collector.startCycle();
     const after = await cycle.read(located('payments'));
+    await cycle.flush();
 
     expect(newSha).not.toBe(oldSha);
     expect(after).toMatchObject({ status: 'ok', etag: newSha });
@@ -263,7 +276,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
     ]);
 
     // And the new commit is what is cached: the next cycle downloads nothing.
-    await collector.startCycle().read(located('payments'));
+    await readPage(collector, 'payments');
     expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
   });
 
@@ -284,6 +297,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
       api.failWith(failure);
       const cycle = collector.startCycle();
       const signal = await cycle.read(located('payments'));
+      await cycle.flush();
 
       expect(signal).toEqual({
         status: 'ok',
@@ -310,7 +324,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
 
       // The failure did not overwrite the cache: once GitHub recovers, no download.
       api.failWith(undefined);
-      const recovered = await collector.startCycle().read(located('payments'));
+      const recovered = await readPage(collector, 'payments');
       expect(recovered).not.toHaveProperty('stale');
       expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
     },

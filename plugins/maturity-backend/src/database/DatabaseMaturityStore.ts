@@ -182,11 +182,13 @@ export class DatabaseMaturityStore implements MaturityStore {
       };
     });
     // The large JSON lives in its own table, so summary scans stay small.
-    const checks = records.map(r => ({
-      entity_ref: r.entityRef,
-      checks: packJson(r.checks),
-      details: r.details ? JSON.stringify(r.details) : null,
-    }));
+    const checks = await Promise.all(
+      records.map(async r => ({
+        entity_ref: r.entityRef,
+        checks: await packJson(r.checks),
+        details: r.details ? JSON.stringify(r.details) : null,
+      })),
+    );
     await this.db.transaction(async tx => {
       const ids = await entityIds(
         tx,

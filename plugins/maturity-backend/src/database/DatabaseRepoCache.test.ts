@@ -52,5 +52,28 @@ describe.each(databases.eachSupportedId())(
       });
       expect((await cache.get(url))?.etag).toBeUndefined();
     });
+
+    it('reads and writes many URLs at once, the last write of a URL winning', async () => {
+      const cache = await createCache();
+      const urls = Array.from(
+        { length: 250 },
+        (_, i) => `https://github.com/acme/r${i}`,
+      );
+      const entry = (etag: string) => ({
+        etag,
+        extractionVersion: 1,
+        extraction: emptyExtraction({ files: [`${etag}.yaml`] }),
+        readAt: new Date('2026-11-25T10:00:00.000Z'),
+      });
+      await cache.putMany([
+        ...urls.map(url => ({ url, entry: entry('a') })),
+        { url: urls[0], entry: entry('b') },
+      ]);
+      const found = await cache.getMany([...urls, 'https://github.com/acme/x']);
+      expect(found.size).toBe(250);
+      expect(found.get(urls[0])).toEqual(entry('b'));
+      expect(found.get(urls[249])?.extraction.files).toEqual(['a.yaml']);
+      expect(await cache.getMany([])).toEqual(new Map());
+    });
   },
 );

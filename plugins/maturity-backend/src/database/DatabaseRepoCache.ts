@@ -5,6 +5,7 @@ import {
 import { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { lazyProperty } from '../lazyProperty';
 import { packJson, unpackJson } from './packedJson';
 
 /** A cached repository read. */
@@ -15,10 +16,15 @@ export interface CachedRepository {
   readAt: Date;
 }
 
-/** Where the collector keeps the last good read of each repository. */
+/**
+ * Where the collector keeps the last good read of each repository. Read and
+ * written a page of repositories at a time: one query each way per page.
+ */
 export interface RepoCache {
-  get(url: string): Promise<CachedRepository | undefined>;
-  put(url: string, entry: CachedRepository): Promise<void>;
+  getMany(urls: readonly string[]): Promise<Map<string, CachedRepository>>;
+  putMany(
+    entries: ReadonlyArray<{ url: string; entry: CachedRepository }>,
+  ): Promise<void>;
 }
 
 /** A row of `maturity_repo_cache`. */
@@ -30,6 +36,9 @@ export interface RawRepoCacheRow {
   extraction: string;
   read_at: Date | string | number;
 }
+
+/** Rows per statement: well under every engine's bound-variable limit. */
+const BATCH = 100;
 
 const hashUrl = (url: string) => createHash('sha256').update(url).digest('hex');
 
@@ -53,29 +62,67 @@ export class DatabaseRepoCache implements RepoCache {
   private constructor(private readonly db: Knex) {}
 
   async get(url: string): Promise<CachedRepository | undefined> {
-    const row = await this.db<RawRepoCacheRow>('maturity_repo_cache')
-      .where({ url_hash: hashUrl(url) })
-      .first();
-    if (!row) return undefined;
-    return {
-      ...(row.etag ? { etag: row.etag } : {}),
-      extractionVersion: row.extraction_version,
-      extraction: unpackJson(row.extraction),
-      readAt: new Date(row.read_at),
-    };
+    return (await this.getMany([url])).get(url);
   }
 
   async put(url: string, entry: CachedRepository): Promise<void> {
-    await this.db('maturity_repo_cache')
-      .insert({
+    await this.putMany([{ url, entry }]);
+  }
+
+  /**
+   * The cached reads of these URLs. Extractions are unpacked on first use:
+   * an unchanged entity is skipped on its repository's etag alone.
+   */
+  async getMany(
+    urls: readonly string[],
+  ): Promise<Map<string, CachedRepository>> {
+    const found = new Map<string, CachedRepository>();
+    for (let i = 0; i < urls.length; i += BATCH) {
+      const rows = await this.db<RawRepoCacheRow>('maturity_repo_cache')
+        .whereIn('url_hash', urls.slice(i, i + BATCH).map(hashUrl))
+        .select();
+      for (const row of rows) {
+        found.set(
+          row.url,
+          lazyProperty(
+            {
+              ...(row.etag ? { etag: row.etag } : {}),
+              extractionVersion: row.extraction_version,
+              readAt: new Date(row.read_at),
+            },
+            'extraction',
+            () => unpackJson<RepoExtraction>(row.extraction),
+          ),
+        );
+      }
+    }
+    return found;
+  }
+
+  /** Stores reads in one transaction (the last one of a URL wins). */
+  async putMany(
+    entries: ReadonlyArray<{ url: string; entry: CachedRepository }>,
+  ): Promise<void> {
+    // One row per URL: PostgreSQL refuses to upsert a row twice in one statement.
+    const latest = new Map(entries.map(({ url, entry }) => [url, entry]));
+    const rows = await Promise.all(
+      [...latest].map(async ([url, entry]) => ({
         url_hash: hashUrl(url),
         url,
         etag: entry.etag ?? null,
         extraction_version: entry.extractionVersion,
-        extraction: packJson(entry.extraction),
+        extraction: await packJson(entry.extraction),
         read_at: entry.readAt,
-      })
-      .onConflict(['url_hash'])
-      .merge();
+      })),
+    );
+    if (rows.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += BATCH) {
+        await tx('maturity_repo_cache')
+          .insert(rows.slice(i, i + BATCH))
+          .onConflict(['url_hash'])
+          .merge();
+      }
+    });
   }
 }

@@ -1,19 +1,19 @@
 import { packJson, unpackJson } from './packedJson';
 
 describe('packed JSON', () => {
-  it('keeps short values as plain JSON', () => {
-    expect(packJson({ a: 1 })).toBe('{"a":1}');
-    expect(unpackJson(packJson({ a: 1 }))).toEqual({ a: 1 });
+  it('keeps short values as plain JSON', async () => {
+    expect(await packJson({ a: 1 })).toBe('{"a":1}');
+    expect(unpackJson(await packJson({ a: 1 }))).toEqual({ a: 1 });
   });
 
-  it('deflates long values and reads them back exactly', () => {
+  it('deflates long values and reads them back exactly', async () => {
     const checks = Array.from({ length: 61 }, (_, i) => ({
       checkId: `area.check-${i}`,
       status: i % 3 ? 'pass' : 'fail',
       message: `Check ${i}: found .github/workflows/ci.yml with "quotes" and ünïcødé`,
       evidence: [{ type: 'file', label: '.github/workflows/ci.yml', line: i }],
     }));
-    const packed = packJson(checks);
+    const packed = await packJson(checks);
     expect(packed.startsWith('z1:')).toBe(true);
     expect(packed.length).toBeLessThan(JSON.stringify(checks).length / 3);
     expect(unpackJson(packed)).toEqual(checks);

@@ -181,6 +181,7 @@ export class MaturityEvaluator {
         this.options.facts.latestFacts(refs),
         this.options.attestations.latestAttestations(refs),
         store.getInputHashes(refs),
+        repositories.prefetch(entities),
       ]);
     } catch (e) {
       // A catalog or database hiccup for this page: keep the page's last
@@ -266,6 +267,7 @@ export class MaturityEvaluator {
     const records = outcomes.filter(
       (r): r is EntityResultRecord => r !== undefined,
     );
+    await repositories.flush();
     await store.upsertResults(records);
     if (failedRefs.length) {
       await store.markStale(

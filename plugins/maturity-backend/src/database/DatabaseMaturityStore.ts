@@ -16,6 +16,7 @@ import {
 } from '@cnmaturity/plugin-maturity-common';
 import { Knex } from 'knex';
 import { dayNumber, dayString, utcDay } from './days';
+import { DeflateDictionaries } from './DeflateDictionaries';
 import { packJson, unpackJson } from './packedJson';
 import {
   EntityResultRecord,
@@ -142,7 +143,11 @@ export class DatabaseMaturityStore implements MaturityStore {
     rows: Promise<MaturitySummaryRow[]>;
   };
 
-  private constructor(private readonly db: Knex) {}
+  private readonly dictionaries: DeflateDictionaries;
+
+  private constructor(private readonly db: Knex) {
+    this.dictionaries = new DeflateDictionaries(db);
+  }
 
   /** Bumped in every write transaction; any instance sees the change. */
   async resultsVersion(): Promise<number> {
@@ -182,10 +187,13 @@ export class DatabaseMaturityStore implements MaturityStore {
       };
     });
     // The large JSON lives in its own table, so summary scans stay small.
+    const dictionary = await this.dictionaries.forWriting('checks', () =>
+      records.map(r => JSON.stringify(r.checks)),
+    );
     const checks = await Promise.all(
       records.map(async r => ({
         entity_ref: r.entityRef,
-        checks: await packJson(r.checks),
+        checks: await packJson(r.checks, dictionary),
         details: r.details ? JSON.stringify(r.details) : null,
       })),
     );
@@ -377,7 +385,9 @@ export class DatabaseMaturityStore implements MaturityStore {
       )
       .where('maturity_results.entity_ref', entityRef)
       .first();
-    return row ? toResult(row) : undefined;
+    if (!row) return undefined;
+    await this.dictionaries.load([row.checks]);
+    return toResult(row, this.dictionaries.lookup);
   }
 }
 
@@ -459,8 +469,11 @@ function toSummaryRow(
   return out;
 }
 
-function toResult(row: RawResultRow): EntityMaturityResult {
-  const checks: CheckResult[] = unpackJson(row.checks);
+function toResult(
+  row: RawResultRow,
+  dictionary: (id: string) => Buffer | undefined,
+): EntityMaturityResult {
+  const checks: CheckResult[] = unpackJson(row.checks, dictionary);
   const details: ResultDetails = row.details ? JSON.parse(row.details) : {};
   return {
     entityRef: row.entity_ref,

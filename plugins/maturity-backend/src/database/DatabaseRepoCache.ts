@@ -6,6 +6,7 @@ import { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { lazyProperty } from '../lazyProperty';
+import { DeflateDictionaries } from './DeflateDictionaries';
 import { packJson, unpackJson } from './packedJson';
 
 /** A cached repository read. */
@@ -59,7 +60,11 @@ export class DatabaseRepoCache implements RepoCache {
     return new DatabaseRepoCache(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  private readonly dictionaries: DeflateDictionaries;
+
+  private constructor(private readonly db: Knex) {
+    this.dictionaries = new DeflateDictionaries(db);
+  }
 
   async get(url: string): Promise<CachedRepository | undefined> {
     return (await this.getMany([url])).get(url);
@@ -81,6 +86,7 @@ export class DatabaseRepoCache implements RepoCache {
       const rows = await this.db<RawRepoCacheRow>('maturity_repo_cache')
         .whereIn('url_hash', urls.slice(i, i + BATCH).map(hashUrl))
         .select();
+      await this.dictionaries.load(rows.map(r => r.extraction));
       for (const row of rows) {
         found.set(
           row.url,
@@ -91,7 +97,11 @@ export class DatabaseRepoCache implements RepoCache {
               readAt: new Date(row.read_at),
             },
             'extraction',
-            () => unpackJson<RepoExtraction>(row.extraction),
+            () =>
+              unpackJson<RepoExtraction>(
+                row.extraction,
+                this.dictionaries.lookup,
+              ),
           ),
         );
       }
@@ -105,13 +115,16 @@ export class DatabaseRepoCache implements RepoCache {
   ): Promise<void> {
     // One row per URL: PostgreSQL refuses to upsert a row twice in one statement.
     const latest = new Map(entries.map(({ url, entry }) => [url, entry]));
+    const dictionary = await this.dictionaries.forWriting('extraction', () =>
+      [...latest.values()].map(e => JSON.stringify(e.extraction)),
+    );
     const rows = await Promise.all(
       [...latest].map(async ([url, entry]) => ({
         url_hash: hashUrl(url),
         url,
         etag: entry.etag ?? null,
         extraction_version: entry.extractionVersion,
-        extraction: await packJson(entry.extraction),
+        extraction: await packJson(entry.extraction, dictionary),
         read_at: entry.readAt,
       })),
     );

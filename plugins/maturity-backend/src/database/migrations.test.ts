@@ -22,6 +22,7 @@ const directory = resolvePackagePath(
 
 const TABLES = [
   'maturity_attestations',
+  'maturity_dictionaries',
   'maturity_entities',
   'maturity_facts',
   'maturity_history',
@@ -77,14 +78,18 @@ const STATES: SchemaState[] = [
       t =>
         t !== 'maturity_result_checks' &&
         t !== 'maturity_entities' &&
-        t !== 'maturity_state',
+        t !== 'maturity_state' &&
+        t !== 'maturity_dictionaries',
     ),
     resultColumns: RESULT_COLUMNS,
   },
   {
     version: '20261125220000',
     tables: TABLES.filter(
-      t => t !== 'maturity_entities' && t !== 'maturity_state',
+      t =>
+        t !== 'maturity_entities' &&
+        t !== 'maturity_state' &&
+        t !== 'maturity_dictionaries',
     ),
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
@@ -92,13 +97,22 @@ const STATES: SchemaState[] = [
   },
   {
     version: '20261125230000',
-    tables: TABLES.filter(t => t !== 'maturity_state'),
+    tables: TABLES.filter(
+      t => t !== 'maturity_state' && t !== 'maturity_dictionaries',
+    ),
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
     ),
   },
   {
     version: '20261125240000',
+    tables: TABLES.filter(t => t !== 'maturity_dictionaries'),
+    resultColumns: RESULT_COLUMNS.filter(
+      c => c !== 'checks' && c !== 'details',
+    ),
+  },
+  {
+    version: '20261126000000',
     tables: TABLES,
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
@@ -286,9 +300,15 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     ]);
 
     // Rolled back: history rows by entity ref and date string again.
-    await knex.migrate.down({ directory });
-    await knex.migrate.down({ directory });
-    expect(await schemaState(knex)).toEqual(STATES[STATES.length - 3]);
+    const beforeCompaction = '20261125220000';
+    while (
+      (await knex.migrate.currentVersion({ directory })) > beforeCompaction
+    ) {
+      await knex.migrate.down({ directory });
+    }
+    expect(await schemaState(knex)).toEqual(
+      STATES.find(s => s.version === beforeCompaction),
+    );
     const rows = await knex('maturity_history')
       .select('entity_ref', 'day', 'level')
       .orderBy('day');

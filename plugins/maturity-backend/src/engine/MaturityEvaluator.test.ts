@@ -312,17 +312,19 @@ describe.each(databases.eachSupportedId())(
       const flaky = catalogServiceMock({
         entities: [
           service('a', { lifecycle: 'x' }),
-          service('b', { lifecycle: 'x' }),
+          service('b', { lifecycle: 'x', system: 'b-system' }),
           service('c', { lifecycle: 'x' }),
           team,
         ],
       });
       const getEntitiesByRefs = flaky.getEntitiesByRefs.bind(flaky);
-      let call = 0;
+      let failed = false;
       flaky.getEntitiesByRefs = async (...args) => {
-        // Pages are evaluated in order a, b, c, one lookup each; b's fails.
-        call++;
-        if (call === 2) throw new Error('503 catalog unavailable');
+        // The team is fetched once per cycle; b's own lookup fails, once.
+        if (!failed && args[0].entityRefs.includes('system:default/b-system')) {
+          failed = true;
+          throw new Error('503 catalog unavailable');
+        }
         return getEntitiesByRefs(...args);
       };
       const stats = await evaluator(flaky).evaluateAll();

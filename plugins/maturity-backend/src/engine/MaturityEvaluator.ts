@@ -17,7 +17,7 @@ import { evaluateEntity } from './evaluateEntity';
 import { inputsHash } from './inputsHash';
 import { mapWithConcurrency } from './mapWithConcurrency';
 import { MaturityMetrics } from './metrics';
-import { fetchRelated, relatedOf } from './related';
+import { fetchRelated, RelatedCache, relatedOf } from './related';
 
 const PAGE_SIZE = 200;
 /** What the checks read of an entity; the catalog's status is left out. */
@@ -90,6 +90,7 @@ export class MaturityEvaluator {
     const started = Date.now();
     const { catalog, auth, kinds } = this.options;
     const repositories = this.options.startRepositoryCycle();
+    const relatedCache: RelatedCache = new Map();
     const totals = { evaluated: 0, skipped: 0, failed: 0 };
     const pageSize = this.options.pageSize ?? PAGE_SIZE;
     try {
@@ -106,7 +107,12 @@ export class MaturityEvaluator {
               },
           { credentials },
         );
-        const stats = await this.evaluatePage(page.items, repositories, false);
+        const stats = await this.evaluatePage(
+          page.items,
+          repositories,
+          false,
+          relatedCache,
+        );
         totals.evaluated += stats.evaluated;
         totals.skipped += stats.skipped;
         totals.failed += stats.failed;
@@ -167,6 +173,7 @@ export class MaturityEvaluator {
     entities: Entity[],
     repositories: RepositoryCycle,
     force: boolean,
+    relatedCache?: RelatedCache,
   ) {
     const { store, logger } = this.options;
     const refs = entities.map(safeRef);
@@ -177,7 +184,7 @@ export class MaturityEvaluator {
     try {
       const credentials = await this.options.auth.getOwnServiceCredentials();
       [related, facts, attestations, hashes] = await Promise.all([
-        fetchRelated(this.options.catalog, credentials, entities),
+        fetchRelated(this.options.catalog, credentials, entities, relatedCache),
         this.options.facts.latestFacts(refs),
         this.options.attestations.latestAttestations(refs),
         store.getInputHashes(refs),

@@ -53,24 +53,43 @@ export function relatedOf(
 }
 
 /**
+ * Related entities already fetched in this cycle, by ref (null: not in the
+ * catalog). Owners, systems and domains are shared by many entities, and a
+ * group with its relations is the largest thing a page asks for.
+ */
+export type RelatedCache = Map<string, Entity | null>;
+
+/** APIs are provided by one entity each: not worth keeping for the cycle. */
+const isShared = (ref: string) => !ref.startsWith('api:');
+
+/**
  * Fetches the related entities of a page of entities in two catalog round
- * trips: the first hop, then the systems' domains.
+ * trips: the first hop, then the systems' domains. With a cycle's `cache`,
+ * shared entities come from the catalog once per cycle.
  */
 export async function fetchRelated(
   catalog: CatalogService,
   credentials: BackstageCredentials,
   entities: Entity[],
+  cache?: RelatedCache,
 ): Promise<Map<string, Entity>> {
   const related = new Map<string, Entity>();
-  const fetchInto = async (refs: Set<string>) => {
-    if (refs.size === 0) return;
-    const entityRefs = [...refs];
+  const fetchInto = async (wanted: Set<string>) => {
+    const entityRefs: string[] = [];
+    for (const ref of wanted) {
+      const cached = cache?.get(ref);
+      if (cached === undefined) entityRefs.push(ref);
+      else if (cached) related.set(ref, cached);
+    }
+    if (entityRefs.length === 0) return;
     const { items } = await catalog.getEntitiesByRefs(
       { entityRefs },
       { credentials },
     );
     items.forEach((item, i) => {
-      if (item) related.set(entityRefs[i], item);
+      const ref = entityRefs[i];
+      if (item) related.set(ref, item);
+      if (cache && isShared(ref)) cache.set(ref, item ?? null);
     });
   };
   await fetchInto(new Set(entities.flatMap(firstHopRefs)));

@@ -109,7 +109,13 @@ export async function createRouter(
     credentials: BackstageCredentials,
   ) {
     const entityRef = entityRefFromParams(req.params);
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    // The catalog decides what the caller may see; one field is enough to know.
+    const {
+      items: [entity],
+    } = await catalog.getEntitiesByRefs(
+      { entityRefs: [entityRef], fields: ['kind'] },
+      { credentials },
+    );
     if (!entity)
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     return entityRef;
@@ -155,8 +161,12 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entityRef = await readableEntity(req, credentials);
-    const result = await store.getResult(entityRef);
+    // The stored result is read while the catalog checks visibility.
+    const ref = entityRefFromParams(req.params);
+    const [entityRef, result] = await Promise.all([
+      readableEntity(req, credentials),
+      store.getResult(ref),
+    ]);
     if (!result) {
       throw new NotFoundError(`${entityRef} has not been evaluated yet`);
     }

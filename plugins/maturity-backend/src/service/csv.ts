@@ -59,6 +59,13 @@ export const csvHeader = () => `${COLUMNS.map(c => c[0]).join(',')}\r\n`;
 export const csvLine = (row: MaturitySummaryRow) =>
   `${COLUMNS.map(([, get]) => csvCell(get(row))).join(',')}\r\n`;
 
+/** The whole CSV as one string, for a cached export. */
+export function csvText(rows: Iterable<MaturitySummaryRow>): string {
+  const parts = [csvHeader()];
+  for (const row of rows) parts.push(csvLine(row));
+  return parts.join('');
+}
+
 /** Streams the rows as CSV in chunks, waiting when the client is slow. */
 export async function writeCsv(
   out: Writable,

@@ -120,7 +120,7 @@ describe.each(databases.eachSupportedId())(
             files: [
               'Dockerfile',
               '.github/workflows/ci.yml',
-              ...Array.from({ length: 30 }, (_, f) => `k8s/r${i}-${f}.yaml`),
+              ...Array.from({ length: 30 }, (__, n) => `k8s/r${i}-${n}.yaml`),
             ],
           }),
           readAt: new Date('2026-11-25T10:00:00.000Z'),

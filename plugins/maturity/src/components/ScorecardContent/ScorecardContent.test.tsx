@@ -19,6 +19,10 @@ import { MaturityApi, maturityApiRef } from '../../api';
 import { fakeMaturityApi } from '../../__testUtils__/fixtures';
 import { ScorecardContent } from './ScorecardContent';
 
+// Each test renders the whole scorecard (MUI tables, charts) in jsdom, which
+// takes seconds on a busy 2-core CI running five jest projects at once.
+jest.setTimeout(20_000);
+
 function row(overrides: Partial<MaturitySummaryRow> = {}): MaturitySummaryRow {
   return {
     entityRef: 'component:default/checkout-service',

@@ -14,11 +14,18 @@ export type CheckStatus =
 
 /**
  * What decided a check: a catalog field or relation, an annotation, a file in
- * the repository, or a pushed fact.
+ * the repository (or a shared CI file it calls), a pushed fact, an
+ * attestation, or an org-wide control from config.
  * @public
  */
 export interface CheckEvidence {
-  type: 'catalog' | 'annotation' | 'file' | 'fact' | 'attestation';
+  type:
+    | 'catalog'
+    | 'annotation'
+    | 'file'
+    | 'fact'
+    | 'attestation'
+    | 'org-control';
   /** Human-readable label, e.g. `spec.owner` or `.github/workflows/ci.yml`. */
   label: string;
   /** The value that was seen, when it is short. */
@@ -26,6 +33,11 @@ export interface CheckEvidence {
   /** An entity ref, file URL or link to open. */
   ref?: string;
   line?: number;
+  /**
+   * For a file outside the repository (a shared CI workflow, action or
+   * template): the repository file that calls it, and the line of the call.
+   */
+  via?: { label: string; line?: number };
 }
 
 /** @public */

@@ -98,5 +98,37 @@ export interface Config {
         };
       };
     };
+    /**
+     * Controls done once, centrally, for what no repository shows (secret
+     * scanning on the whole GitHub organisation, a log platform). A control
+     * passes the checks it lists for the entities it applies to, unless a
+     * check passes on its own evidence. An invalid entry stops the backend
+     * at start.
+     */
+    orgControls?: Array<{
+      /** Unique id, shown as the evidence. */
+      id: string;
+      /** A name, shown in the message of every check the control passes. */
+      title?: string;
+      /** Shown in the message of every check the control passes. */
+      description?: string;
+      /** Ids of configured checks (built-in, from modules or customChecks). */
+      satisfies: string[];
+      /** http(s) URL where the control can be seen. */
+      evidence: string;
+      /**
+       * Catalog filter: dotted entity paths (`kind`, `spec.lifecycle`,
+       * `metadata.annotations.<key>`, `metadata.tags`) to a value or a list
+       * of values (any of them), case-insensitive; every key must match. A
+       * list of such objects matches when any does. Default: every entity.
+       */
+      appliesTo?:
+        | { [path: string]: string | string[] }
+        | Array<{ [path: string]: string | string[] }>;
+      /** `YYYY-MM-DD` of the last review; not in the future. */
+      reviewed: string;
+    }>;
+    /** Org controls reviewed longer ago than this many days no longer pass. Default 365. */
+    orgControlReviewMaxAgeDays?: number;
   };
 }

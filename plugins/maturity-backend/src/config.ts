@@ -6,6 +6,7 @@ import { Config } from '@backstage/config';
 import { MaturityCheckKind } from '@cnmaturity/plugin-maturity-common';
 import { MaturityCheck, ScannerKind } from '@cnmaturity/plugin-maturity-node';
 import { ToolPatterns, ToolRule } from './signals';
+import { OrgControl, readOrgControls } from './orgControls/readOrgControls';
 
 /** Per-check overrides from `maturity.checks.<id>`. */
 export interface CheckOverride {
@@ -30,6 +31,10 @@ export interface MaturityConfig {
   /** The organisation's own tools, added to the built-in detection. */
   detection: Partial<ToolPatterns>;
   checks: Record<string, CheckOverride>;
+  /** Controls done once for the organisation; see readOrgControls. */
+  orgControls: OrgControl[];
+  /** Org controls reviewed longer ago than this no longer pass. */
+  orgControlReviewMaxAgeDays: number;
 }
 
 const SCANNER_KINDS: ScannerKind[] = [
@@ -193,6 +198,14 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     tools,
     detection,
     checks,
+    orgControls: readOrgControls(root),
+    orgControlReviewMaxAgeDays: wholeNumber(
+      root,
+      'orgControlReviewMaxAgeDays',
+      365,
+      1,
+      3650,
+    ),
   };
 }
 

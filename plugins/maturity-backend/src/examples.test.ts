@@ -2,6 +2,7 @@ import { builtinChecks } from './checks';
 import { evaluateEntity } from './engine/evaluateEntity';
 import {
   exampleRepository,
+  loadDemoOrgControls,
   loadExampleCatalog,
   loadExampleFacts,
 } from './__testUtils__/examples';
@@ -25,17 +26,22 @@ const DESIGNED: Record<string, number> = {
 const now = new Date('2026-11-25T12:00:00Z');
 const catalog = loadExampleCatalog();
 const facts = loadExampleFacts();
+const orgControls = loadDemoOrgControls();
 
 function evaluate(name: string) {
   const entity = catalog.get(`component:default/${name}`)!;
-  return evaluateEntity(builtinChecks, {
-    entity,
-    related: catalog,
-    repository: exampleRepository(entity),
-    facts: facts.get(`component:default/${name}`) ?? [],
-    tools: { allowed: [], denied: [] },
-    now,
-  });
+  return evaluateEntity(
+    builtinChecks,
+    {
+      entity,
+      related: catalog,
+      repository: exampleRepository(entity),
+      facts: facts.get(`component:default/${name}`) ?? [],
+      tools: { allowed: [], denied: [] },
+      now,
+    },
+    orgControls,
+  );
 }
 
 describe('the demo components, through the real extraction and checks', () => {
@@ -78,5 +84,38 @@ describe('the demo components, through the real extraction and checks', () => {
       gap: 1,
       overdue: false,
     });
+  });
+
+  it('shared-ui-library passes secrets hygiene through the org control in app-config.yaml, and no other component does', () => {
+    const hygiene = (name: string) =>
+      evaluate(name).checks.find(
+        c => c.checkId === 'technology.secrets-hygiene',
+      );
+    expect(hygiene('shared-ui-library')).toEqual({
+      checkId: 'technology.secrets-hygiene',
+      status: 'pass',
+      message:
+        'Satisfied by the org-wide control github-secret-scanning "GitHub secret scanning for library repositories" (reviewed 2026-09-01).',
+      evidence: [
+        {
+          type: 'org-control',
+          label: 'github-secret-scanning',
+          value: '2026-09-01',
+          ref: 'https://github.com/organizations/acme/settings/security_analysis',
+        },
+      ],
+    });
+    const others = Object.keys(DESIGNED).filter(
+      name => name !== 'shared-ui-library',
+    );
+    expect(
+      others.filter(name =>
+        evaluate(name).checks.some(c =>
+          c.evidence.some(e => e.type === 'org-control'),
+        ),
+      ),
+    ).toEqual([]);
+    // Services without a secret scan in CI still fail it.
+    expect(hygiene('inventory-service')?.status).toBe('fail');
   });
 });

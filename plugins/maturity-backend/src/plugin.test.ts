@@ -124,4 +124,70 @@ describe('maturity backend plugin', () => {
       startTestBackend({ features: features({ kinds: 'Component' }) }),
     ).rejects.toThrow('maturity.kinds');
   });
+
+  describe('org-wide controls', () => {
+    const secretScanning = {
+      id: 'github-secret-scanning',
+      satisfies: ['technology.secrets-hygiene'],
+      evidence:
+        'https://github.com/organizations/acme/settings/security_analysis',
+      appliesTo: { kind: 'Component', 'metadata.name': 'checkout-service' },
+      reviewed: '2026-09-01',
+    };
+
+    it('pass the checks they list for the entities they apply to', async () => {
+      const { server } = await startTestBackend({
+        features: features({ orgControls: [secretScanning] }),
+      });
+      const hygiene = (result: any) =>
+        result.checks.find(
+          (c: any) => c.checkId === 'technology.secrets-hygiene',
+        );
+      expect(hygiene(await waitForResult(server, 'checkout-service'))).toEqual({
+        checkId: 'technology.secrets-hygiene',
+        status: 'pass',
+        message:
+          'Satisfied by the org-wide control github-secret-scanning (reviewed 2026-09-01).',
+        evidence: [
+          {
+            type: 'org-control',
+            label: 'github-secret-scanning',
+            value: '2026-09-01',
+            ref: 'https://github.com/organizations/acme/settings/security_analysis',
+          },
+        ],
+      });
+      // Not covered by the filter: still unknown without a repository.
+      expect(
+        hygiene(await waitForResult(server, 'legacy-billing')),
+      ).toMatchObject({ status: 'unknown' });
+    });
+
+    it('refuse to start on a control naming an unknown check, naming the entry', async () => {
+      await expect(
+        startTestBackend({
+          features: features({
+            orgControls: [
+              { ...secretScanning, id: 'central-logging' },
+              { ...secretScanning, satisfies: ['technology.secret-hygine'] },
+            ],
+          }),
+        }),
+      ).rejects.toThrow(
+        `Invalid config at 'maturity.orgControls[1]' (github-secret-scanning): satisfies names unknown check "technology.secret-hygine"`,
+      );
+    });
+
+    it('refuse to start on an invalid evidence link, naming the entry', async () => {
+      await expect(
+        startTestBackend({
+          features: features({
+            orgControls: [{ ...secretScanning, evidence: 'see wiki' }],
+          }),
+        }),
+      ).rejects.toThrow(
+        "Invalid config at 'maturity.orgControls[0]' (github-secret-scanning): evidence is required",
+      );
+    });
+  });
 });

@@ -18,6 +18,7 @@ import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
 import { rubricHash } from './engine/inputsHash';
 import { MaturityMetrics } from './engine/metrics';
+import { assertOrgControlChecks } from './orgControls/readOrgControls';
 import { retentionStartDay } from './database/days';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
 import { createRouter } from './service/router';
@@ -72,6 +73,7 @@ export const maturityPlugin = createBackendPlugin({
           [...builtinChecks, ...addedChecks, ...readCustomChecks(config)],
           maturityConfig.checks,
         );
+        assertOrgControlChecks(maturityConfig.orgControls, checks);
         const store = await DatabaseMaturityStore.create({ database });
         const facts = await DatabaseFactStore.create({ database });
         const attestations = await DatabaseAttestationStore.create({
@@ -95,6 +97,7 @@ export const maturityPlugin = createBackendPlugin({
           logger,
           metrics,
           checks: () => checks,
+          // All of `maturity`, org controls included: a change re-evaluates all.
           rubricHash: rubricHash(
             checks,
             config.getOptionalConfig('maturity')?.get() ?? null,
@@ -103,6 +106,8 @@ export const maturityPlugin = createBackendPlugin({
           concurrency: maturityConfig.concurrency,
           tools: maturityConfig.tools,
           attestationMaxAgeDays: maturityConfig.attestationMaxAgeDays,
+          orgControls: maturityConfig.orgControls,
+          orgControlReviewMaxAgeDays: maturityConfig.orgControlReviewMaxAgeDays,
           startRepositoryCycle: () => repositories.startCycle(),
         });
 

@@ -9,7 +9,9 @@ import {
 } from '@cnmaturity/plugin-maturity-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigReader } from '@backstage/config';
+import { readMaturityConfig } from '../config';
 import { extractRepository } from '../signals/extractRepository';
 import { isRelevantRepoFile } from '../signals/fileFilter';
 
@@ -45,6 +47,20 @@ export function loadExampleCatalog(): Map<string, Entity> {
     }
   }
   return byRef;
+}
+
+/** The org-wide controls of the demo portal, from its app-config.yaml. */
+export function loadDemoOrgControls() {
+  const appConfig = parse(
+    fs.readFileSync(path.join(EXAMPLES_DIR, '../app-config.yaml'), 'utf8'),
+  );
+  const config = readMaturityConfig(
+    new ConfigReader({ maturity: appConfig.maturity }),
+  );
+  return {
+    orgControls: config.orgControls,
+    orgControlReviewMaxAgeDays: config.orgControlReviewMaxAgeDays,
+  };
 }
 
 /** Facts a CI would have pushed, from examples/facts.yaml. */

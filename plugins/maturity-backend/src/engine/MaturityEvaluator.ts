@@ -13,6 +13,7 @@ import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
 import { utcDay } from '../database/days';
 import { EntityResultRecord, MaturityStore } from '../database/MaturityStore';
+import { OrgControl } from '../orgControls/readOrgControls';
 import { evaluateEntity } from './evaluateEntity';
 import { inputsHash } from './inputsHash';
 import { mapWithConcurrency } from './mapWithConcurrency';
@@ -76,6 +77,9 @@ export class MaturityEvaluator {
       concurrency: number;
       tools: MaturityToolPolicy;
       attestationMaxAgeDays: number;
+      /** Org-wide controls from config; they are part of the rubric hash. */
+      orgControls?: readonly OrgControl[];
+      orgControlReviewMaxAgeDays?: number;
       startRepositoryCycle: () => RepositoryCycle;
       metrics?: MaturityMetrics;
       /** Entities per catalog page and per stored batch. */
@@ -258,6 +262,8 @@ export class MaturityEvaluator {
           {
             attestationMaxAgeDays: this.options.attestationMaxAgeDays,
             attestations: entityAttestations,
+            orgControls: this.options.orgControls,
+            orgControlReviewMaxAgeDays: this.options.orgControlReviewMaxAgeDays,
           },
         );
         return { ...record, inputsHash: hash };

@@ -1,5 +1,6 @@
 import { CheckResult } from '@cnmaturity/plugin-maturity-common';
 import { component } from '../__testUtils__/entities';
+import { OrgControl } from '../orgControls/readOrgControls';
 import { applyDeclarations } from './applyDeclarations';
 
 const defs = [
@@ -186,5 +187,177 @@ describe('applyDeclarations', () => {
       attestations: {},
     });
     expect(r).toBe(passing);
+  });
+});
+
+describe('applyDeclarations with org-wide controls', () => {
+  const scanning: OrgControl = {
+    id: 'github-secret-scanning',
+    satisfies: ['process.ci-pipeline', 'people.k8s-fundamentals'],
+    evidence:
+      'https://github.com/organizations/acme/settings/security_analysis',
+    reviewed: '2026-09-01',
+  };
+  const covered = (lapsed = false, control = scanning) => {
+    const match = { control, lapsed, maxAgeDays: 365 };
+    return {
+      'process.ci-pipeline': match,
+      'people.k8s-fundamentals': match,
+      'process.container-scan': match,
+    };
+  };
+  const attested = {
+    'people.k8s-fundamentals': {
+      date: '2026-10-01',
+      url: 'https://wiki.example.com/k8s',
+      expired: false,
+    },
+  };
+
+  it('passes a failing check, citing the control, its review and its evidence', () => {
+    const [r] = applyDeclarations(
+      defs as any,
+      component('svc'),
+      [failing('process.ci-pipeline')],
+      { ...none, orgControls: covered() },
+    );
+    expect(r).toEqual({
+      checkId: 'process.ci-pipeline',
+      status: 'pass',
+      message:
+        'Satisfied by the org-wide control github-secret-scanning (reviewed 2026-09-01).',
+      evidence: [
+        {
+          type: 'org-control',
+          label: 'github-secret-scanning',
+          value: '2026-09-01',
+          ref: 'https://github.com/organizations/acme/settings/security_analysis',
+        },
+      ],
+    });
+  });
+
+  it('names the title and explains with the description when given', () => {
+    const [r] = applyDeclarations(
+      defs as any,
+      component('svc'),
+      [failing('process.ci-pipeline')],
+      {
+        ...none,
+        orgControls: covered(false, {
+          ...scanning,
+          title: 'GitHub secret scanning',
+          description: 'Push protection is on for every acme repository.',
+        }),
+      },
+    );
+    expect(r.message).toBe(
+      'Satisfied by the org-wide control github-secret-scanning "GitHub secret scanning" (reviewed 2026-09-01). Push protection is on for every acme repository.',
+    );
+  });
+
+  it('keeps a check that passes on its own evidence', () => {
+    const passing: CheckResult = {
+      checkId: 'process.ci-pipeline',
+      status: 'pass',
+      message: 'CI found.',
+      evidence: [{ type: 'file', label: '.github/workflows/ci.yml' }],
+    };
+    const [r] = applyDeclarations(defs as any, component('svc'), [passing], {
+      ...none,
+      orgControls: covered(),
+    });
+    expect(r).toBe(passing);
+  });
+
+  it('passes nothing when lapsed, and says so', () => {
+    const [r] = applyDeclarations(
+      defs as any,
+      component('svc'),
+      [failing('process.ci-pipeline', 'No CI found.')],
+      {
+        ...none,
+        orgControls: covered(true, { ...scanning, reviewed: '2025-01-10' }),
+      },
+    );
+    expect(r).toEqual({
+      checkId: 'process.ci-pipeline',
+      status: 'fail',
+      message:
+        'No CI found. (the org control github-secret-scanning lapsed: last reviewed 2025-01-10, over 365 days ago)',
+      evidence: [],
+    });
+  });
+
+  it('wins over a fresh attestation and over an exemption', () => {
+    const [attestedCheck, exemptCheck] = applyDeclarations(
+      defs as any,
+      component('svc'),
+      [failing('people.k8s-fundamentals'), failing('process.ci-pipeline')],
+      {
+        exemptions: {
+          'process.ci-pipeline': { reason: 'Built elsewhere', expired: false },
+        },
+        attestations: attested,
+        orgControls: covered(),
+      },
+    );
+    expect(attestedCheck.evidence[0].type).toBe('org-control');
+    expect(exemptCheck).toMatchObject({
+      status: 'pass',
+      evidence: [{ type: 'org-control' }],
+    });
+  });
+
+  it('gives way to a fresh attestation or an exemption once lapsed', () => {
+    const [attestedCheck, exemptCheck] = applyDeclarations(
+      defs as any,
+      component('svc'),
+      [failing('people.k8s-fundamentals'), failing('process.ci-pipeline')],
+      {
+        exemptions: {
+          'process.ci-pipeline': { reason: 'Built elsewhere', expired: false },
+        },
+        attestations: attested,
+        orgControls: covered(true),
+      },
+    );
+    expect(attestedCheck).toMatchObject({
+      status: 'pass',
+      message: 'Attested on 2026-10-01.',
+    });
+    expect(exemptCheck).toMatchObject({
+      status: 'exempt',
+      message: 'Exempt: Built elsewhere',
+    });
+  });
+
+  it('leaves a check that does not apply to the entity not-applicable', () => {
+    const [r] = applyDeclarations(
+      defs as any,
+      component('lib', { type: 'library' }),
+      [failing('process.container-scan')],
+      { ...none, orgControls: covered() },
+    );
+    expect(r.status).toBe('not-applicable');
+  });
+
+  it('leaves checks the control does not list alone', () => {
+    const [r] = applyDeclarations(
+      defs as any,
+      component('svc'),
+      [failing('process.container-scan')],
+      {
+        ...none,
+        orgControls: {
+          'process.ci-pipeline': {
+            control: scanning,
+            lapsed: false,
+            maxAgeDays: 365,
+          },
+        },
+      },
+    );
+    expect(r.status).toBe('fail');
   });
 });

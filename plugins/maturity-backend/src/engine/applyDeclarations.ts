@@ -6,18 +6,39 @@ import {
   MaturityCheckDefinition,
   ParsedMaturityAnnotations,
 } from '@cnmaturity/plugin-maturity-common';
+import { OrgControl } from '../orgControls/readOrgControls';
+import { OrgControlMatch } from '../orgControls/orgControlsFor';
 
 type Declarations = Pick<
   ParsedMaturityAnnotations,
   'exemptions' | 'attestations'
->;
+> & {
+  /** Org-wide controls covering the entity, by check id. */
+  orgControls?: Record<string, OrgControlMatch>;
+};
+
+function orgControlPass(checkId: string, control: OrgControl): CheckResult {
+  const { id, title, description, reviewed, evidence } = control;
+  return {
+    checkId,
+    status: 'pass',
+    message: `Satisfied by the org-wide control ${id}${
+      title ? ` "${title}"` : ''
+    } (reviewed ${reviewed}).${description ? ` ${description}` : ''}`,
+    evidence: [
+      { type: 'org-control', label: id, value: reviewed, ref: evidence },
+    ],
+  };
+}
 
 /**
- * What owners declare, applied on top of what the checks found, the same way
- * for every check: a check that does not apply to the entity's type is
- * not-applicable; a fresh attestation passes an attestable check; a valid
- * exemption (with its reason) exempts a check that does not pass. An expired
- * exemption or attestation changes nothing, and the message says so.
+ * What owners and the platform declare, applied on top of what the checks
+ * found, the same way for every check: a check that does not apply to the
+ * entity's type is not-applicable. For a check that does not pass on its own
+ * evidence, the first that holds wins: a fresh org-wide control (from config,
+ * for any check it lists), a fresh attestation (attestable checks only), a
+ * valid exemption (with its reason). A lapsed control, an expired attestation
+ * or exemption changes nothing, and the message says so.
  */
 export function applyDeclarations(
   definitions: readonly MaturityCheckDefinition[],
@@ -41,6 +62,11 @@ export function applyDeclarations(
       };
     }
     if (result.status === 'pass') return result;
+
+    const org = declared.orgControls?.[def.id];
+    if (org && !org.lapsed && result.status !== 'not-applicable') {
+      return orgControlPass(def.id, org.control);
+    }
 
     const attestation = Object.prototype.hasOwnProperty.call(
       declared.attestations,
@@ -92,6 +118,11 @@ export function applyDeclarations(
     }
 
     const lapsed: string[] = [];
+    if (org?.lapsed) {
+      lapsed.push(
+        `the org control ${org.control.id} lapsed: last reviewed ${org.control.reviewed}, over ${org.maxAgeDays} days ago`,
+      );
+    }
     if (attestation?.expired && def.attestable) {
       lapsed.push(
         attestation.expiresOn

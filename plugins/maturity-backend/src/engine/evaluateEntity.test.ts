@@ -203,4 +203,45 @@ describe('evaluateEntity', () => {
       });
     });
   });
+
+  describe('org-wide controls', () => {
+    const orgControls = [
+      {
+        id: 'github-secret-scanning',
+        satisfies: ['technology.secrets-hygiene'],
+        evidence:
+          'https://github.com/organizations/acme/settings/security_analysis',
+        appliesTo: [[{ path: 'spec.lifecycle', values: ['production'] }]],
+        reviewed: '2026-09-01',
+      },
+    ];
+    const secretsHygiene = (entity: Entity, maxAge?: number) =>
+      evaluateEntity(builtinChecks, signalsFor(entity, { extraction: {} }), {
+        orgControls,
+        orgControlReviewMaxAgeDays: maxAge,
+      }).checks.find(c => c.checkId === 'technology.secrets-hygiene');
+
+    it('pass the listed checks of the entities they apply to', () => {
+      expect(secretsHygiene(component('svc'))).toMatchObject({
+        status: 'pass',
+        evidence: [{ type: 'org-control', label: 'github-secret-scanning' }],
+      });
+      expect(
+        secretsHygiene(component('svc', { lifecycle: 'experimental' })),
+      ).toMatchObject({
+        status: 'fail',
+        message:
+          'No secret scanning (gitleaks, trufflehog, detect-secrets) runs in CI.',
+      });
+    });
+
+    it('lapse after the configured review age', () => {
+      expect(secretsHygiene(component('svc'), 30)).toMatchObject({
+        status: 'fail',
+        message: expect.stringContaining(
+          '(the org control github-secret-scanning lapsed: last reviewed 2026-09-01, over 30 days ago)',
+        ),
+      });
+    });
+  });
 });

@@ -19,6 +19,8 @@ import {
 } from '@cnmaturity/plugin-maturity-node';
 import { resolveOwnerRef } from '../checks/people';
 import { EntityResultRecord } from '../database/MaturityStore';
+import { orgControlsFor } from '../orgControls/orgControlsFor';
+import { OrgControl } from '../orgControls/readOrgControls';
 import { applyDeclarations } from './applyDeclarations';
 import { evaluateChecks } from './evaluateChecks';
 
@@ -103,8 +105,9 @@ function mergeDeclarations(
 }
 
 /**
- * Evaluates one entity from its signals: checks, then what owners declared,
- * then level, area levels, score, next steps and target. Pure.
+ * Evaluates one entity from its signals: checks, then what owners and the
+ * platform's org-wide controls declared, then level, area levels, score,
+ * next steps and target. Pure.
  */
 export function evaluateEntity(
   checks: readonly MaturityCheck[],
@@ -113,6 +116,10 @@ export function evaluateEntity(
     attestationMaxAgeDays?: number;
     /** Attestations made in the portal, the newest per check. */
     attestations?: readonly MaturityAttestation[];
+    /** Org-wide controls from config, see orgControlsFor. */
+    orgControls?: readonly OrgControl[];
+    /** Default 365. */
+    orgControlReviewMaxAgeDays?: number;
   } = {},
 ): EntityResultRecord {
   const { entity, related, now } = signals;
@@ -129,11 +136,17 @@ export function evaluateEntity(
     checks,
     entity,
     evaluateChecks(checks, signals),
-    mergeDeclarations(
-      parsed,
-      options.attestations ?? [],
-      now.toISOString().slice(0, 10),
-    ),
+    {
+      ...mergeDeclarations(
+        parsed,
+        options.attestations ?? [],
+        now.toISOString().slice(0, 10),
+      ),
+      orgControls: orgControlsFor(entity, options.orgControls ?? [], {
+        now,
+        reviewMaxAgeDays: options.orgControlReviewMaxAgeDays ?? 365,
+      }),
+    },
   );
   const level = computeLevel(checks, results);
   const target = resolveTarget(

@@ -226,6 +226,24 @@ export function levelTwoResult(
   };
 }
 
+/** technology.secrets-hygiene passed by an org-wide control from config. */
+export function orgControlCheck(ref: string): CheckResult {
+  return {
+    checkId: 'technology.secrets-hygiene',
+    status: 'pass',
+    message:
+      'Satisfied by the org-wide control github-secret-scanning (reviewed 2026-09-01).',
+    evidence: [
+      {
+        type: 'org-control',
+        label: 'github-secret-scanning',
+        value: '2026-09-01',
+        ref,
+      },
+    ],
+  };
+}
+
 /** Daily history: Level 1 for a month, then Level 2. */
 export function historyPoints(): MaturityHistoryPoint[] {
   const areas = (level: MaturityLevelNumber) => ({

@@ -14,6 +14,7 @@ import {
   historyPoints,
   levelTwoResult,
   maturityEntity,
+  orgControlCheck,
   ownedResult,
 } from '../../__testUtils__/fixtures';
 import { EntityMaturityContent } from './EntityMaturityContent';
@@ -420,6 +421,49 @@ describe('EntityMaturityContent', () => {
     expect(
       within(fact).getByText(/= 6, measured 2026-11-24/),
     ).toBeInTheDocument();
+  });
+
+  it('names the org-wide control that passed a check, its review date and its evidence link', async () => {
+    const evidenceUrl =
+      'https://github.com/organizations/acme/settings/security_analysis';
+    await render({
+      getEntityResult: async () =>
+        levelTwoResult({
+          checks: [...levelTwoResult().checks, orgControlCheck(evidenceUrl)],
+        }),
+    });
+    const row = (
+      await screen.findByText('No secrets in the repository')
+    ).closest('tr')!;
+    expect(within(row).getByText('Pass')).toBeInTheDocument();
+    expect(
+      within(row).getByText('github-secret-scanning', { selector: 'strong' })
+        .parentElement,
+    ).toHaveTextContent(
+      'Org-wide control github-secret-scanning, reviewed 2026-09-01 · evidence',
+    );
+    expect(
+      within(row).getByRole('link', { name: /^evidence/ }),
+    ).toHaveAttribute('href', evidenceUrl);
+  });
+
+  it('shows an org control evidence that is not an http(s) URL as text', async () => {
+    await render({
+      getEntityResult: async () =>
+        levelTwoResult({
+          checks: [
+            ...levelTwoResult().checks,
+            orgControlCheck(scriptUrl('alert(1)')),
+          ],
+        }),
+    });
+    const row = (
+      await screen.findByText('No secrets in the repository')
+    ).closest('tr')!;
+    expect(
+      within(row).getByText(/evidence: javascript:alert\(1\)/),
+    ).toBeInTheDocument();
+    expect(within(row).queryByRole('link')).not.toBeInTheDocument();
   });
 
   it('shows the annotation key of annotation evidence', async () => {

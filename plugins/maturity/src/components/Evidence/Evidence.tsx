@@ -123,6 +123,26 @@ function AttestationEvidence(props: { evidence: CheckEvidence }) {
   );
 }
 
+/** A control the platform team declared in config, with its last review. */
+function OrgControlEvidence(props: { evidence: CheckEvidence }) {
+  const e = props.evidence;
+  const href = safeHttpUrl(e.ref);
+  return (
+    <>
+      Org-wide control <strong>{e.label}</strong>
+      {e.value ? `, reviewed ${dayOf(e.value) ?? e.value}` : ''}
+      {href ? (
+        <>
+          {' '}
+          · <Link to={href}>evidence</Link>
+        </>
+      ) : (
+        e.ref && ` · evidence: ${e.ref}`
+      )}
+    </>
+  );
+}
+
 function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
   const { evidence, entity } = props;
   let content: ReactNode;
@@ -138,6 +158,9 @@ function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
       break;
     case 'attestation':
       content = <AttestationEvidence evidence={evidence} />;
+      break;
+    case 'org-control':
+      content = <OrgControlEvidence evidence={evidence} />;
       break;
     default:
       content = <KeyValueEvidence evidence={evidence} />;
@@ -156,7 +179,8 @@ function EvidenceItem(props: { evidence: CheckEvidence; entity: Entity }) {
 /**
  * What decided a check: a catalog field, an annotation, a repository file
  * (linked into the repository when the source location is an http(s) URL),
- * a pushed fact or an attestation. Only http(s) values become links.
+ * a pushed fact, an attestation or an org-wide control. Only http(s) values
+ * become links.
  */
 export function Evidence(props: { evidence: CheckEvidence[]; entity: Entity }) {
   const { evidence, entity } = props;

@@ -52,6 +52,22 @@ export interface Config {
       reportOnly?: string[];
     };
     /**
+     * Shared CI definitions a service's CI calls (GitHub reusable workflows
+     * and composite actions, GitLab includes) are read through the
+     * UrlReader and count for the service.
+     */
+    sharedCi?: {
+      /** Levels of shared files calling shared files that are followed, 0 to 10. Default 3. */
+      maxDepth?: number;
+      /** GitHub organisations whose composite actions are read, besides the repository's own owner. */
+      organizations?: string[];
+      /**
+       * Hosts that are not a GitHub or GitLab integration: where a shared
+       * file lives, as a URL template with {owner}, {repo}, {project}, {ref}, {path}.
+       */
+      hosts?: Array<{ host: string; fileUrl: string }>;
+    };
+    /**
      * Checks an organisation adds without code. Each needs exactly one rule:
      * an annotation that must be set, a file glob that must match in the
      * repository, or a pushed fact compared with a threshold.

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   MaturityCheck,
@@ -10,6 +11,8 @@ import {
 import { builtinChecks } from './checks';
 import { customFactSources, readCustomChecks } from './checks/custom';
 import { RepositoryCollector } from './collectors/RepositoryCollector';
+import { readSharedCiOptions } from './collectors/sharedCiConfig';
+import { SharedCiReader } from './collectors/SharedCiReader';
 import { applyCheckOverrides, readMaturityConfig } from './config';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { DatabaseFactStore } from './database/DatabaseFactStore';
@@ -80,6 +83,7 @@ export const maturityPlugin = createBackendPlugin({
           database,
         });
         const metrics = new MaturityMetrics();
+        const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new RepositoryCollector({
           urlReader,
           logger,
@@ -87,6 +91,14 @@ export const maturityPlugin = createBackendPlugin({
           tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
           cache: await DatabaseRepoCache.create({ database }),
+          integrations,
+          sharedCi: new SharedCiReader({
+            urlReader,
+            logger,
+            integrations,
+            options: readSharedCiOptions(config),
+            maxFileBytes: maturityConfig.maxFileBytes,
+          }),
         });
         const evaluator = new MaturityEvaluator({
           catalog,

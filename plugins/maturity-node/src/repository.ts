@@ -7,10 +7,40 @@
  * and, where cheap, the 1-based line, so a check can cite it as evidence.
  */
 
-/** @public */
+/**
+ * Where something was found. For a finding in a shared CI definition (a
+ * reusable workflow, an action or a template in another repository), `file`
+ * names the shared file, `url` is where it was read, and `calledFrom` is the
+ * repository file (and line) that calls it.
+ * @public
+ */
 export interface FileLocation {
   file: string;
   line?: number;
+  url?: string;
+  calledFrom?: { file: string; line?: number };
+}
+
+/**
+ * A call to a shared CI definition, and whether its content was inspected.
+ * - `inspected`: read and attributed to the pipeline
+ * - `by-name`: not read, recognised by its name (GitLab's own templates and components)
+ * - `unreadable`: could not be read or parsed; checks it might satisfy read `unknown`
+ * - `not-inspected`: cannot be read by design (a Jenkins shared library, a host
+ *   without a known file layout, too deep); same effect as `unreadable`
+ * @public
+ */
+export interface SharedCiUse {
+  /** The calling file and line. */
+  file: string;
+  line?: number;
+  kind: 'reusable-workflow' | 'action' | 'include' | 'template' | 'library';
+  /** The reference as written, e.g. `acme/pipelines/.github/workflows/build.yml@v2`. */
+  ref: string;
+  status: 'inspected' | 'by-name' | 'unreadable' | 'not-inspected';
+  /** Where it was read. */
+  url?: string;
+  reason?: string;
 }
 
 /** @public */
@@ -105,6 +135,8 @@ export interface CiPipeline {
   actions: { total: number; pinnedBySha: number };
   /** Other tools seen (for the org allow/deny lists), e.g. `helm`, `kubectl`, `argocd`. */
   tools: string[];
+  /** Shared definitions the pipeline calls, directly or through other shared files. */
+  shared: SharedCiUse[];
 }
 
 /** @public */

@@ -10,10 +10,13 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
+import { NotFoundError } from '@backstage/errors';
+import { RepositoryCollector } from '../collectors/RepositoryCollector';
+import { readSharedCiOptions } from '../collectors/sharedCiConfig';
+import { SharedCiReader } from '../collectors/SharedCiReader';
 import { readMaturityConfig } from '../config';
-import { extractRepository } from '../signals/extractRepository';
-import { isRelevantRepoFile } from '../signals/fileFilter';
 
 /** The demo data under examples/, as the catalog would present it. */
 export const EXAMPLES_DIR = path.resolve(__dirname, '../../../../examples');
@@ -49,14 +52,17 @@ export function loadExampleCatalog(): Map<string, Entity> {
   return byRef;
 }
 
-/** The org-wide controls of the demo portal, from its app-config.yaml. */
-export function loadDemoOrgControls() {
+/** The `maturity` config of the demo portal, from its app-config.yaml. */
+function demoConfig() {
   const appConfig = parse(
     fs.readFileSync(path.join(EXAMPLES_DIR, '../app-config.yaml'), 'utf8'),
   );
-  const config = readMaturityConfig(
-    new ConfigReader({ maturity: appConfig.maturity }),
-  );
+  return new ConfigReader({ maturity: appConfig.maturity });
+}
+
+/** The org-wide controls of the demo portal, from its app-config.yaml. */
+export function loadDemoOrgControls() {
+  const config = readMaturityConfig(demoConfig());
   return {
     orgControls: config.orgControls,
     orgControlReviewMaxAgeDays: config.orgControlReviewMaxAgeDays,
@@ -84,24 +90,79 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
-/** The extraction of examples/repos/<name>, read from disk. */
-export function exampleRepository(entity: Entity): RepositorySignal {
-  const location =
-    entity.metadata.annotations?.['backstage.io/source-location'];
-  const name = location?.match(/\/repos\/([^/]+)\/?$/)?.[1];
-  if (!name) {
+/**
+ * Serves `examples/repos/<name>/` at the demo's URLs, trees and single
+ * files, as the demo backend's reader does.
+ */
+const examplesReader: UrlReaderService = {
+  search: async () => {
+    throw new Error('not supported');
+  },
+  readUrl: async url => {
+    const file = path.join(EXAMPLES_DIR, new URL(url).pathname);
+    if (!file.startsWith(EXAMPLES_DIR) || !fs.existsSync(file)) {
+      throw new NotFoundError(`${url} does not exist`);
+    }
+    const data = fs.readFileSync(file);
     return {
-      status: 'unavailable',
-      reason: 'the entity has no source location',
+      buffer: async () => data,
+      stream: () => {
+        throw new Error('not supported');
+      },
     };
-  }
-  const dir = path.join(EXAMPLES_DIR, 'repos', name);
-  const files = walk(dir)
-    .filter(isRelevantRepoFile)
-    .map(p => ({ path: p, content: fs.readFileSync(path.join(dir, p)) }));
-  return {
-    status: 'ok',
-    url: location!.slice('url:'.length),
-    extraction: extractRepository(files),
-  };
+  },
+  readTree: async (url, options) => {
+    const dir = path.join(EXAMPLES_DIR, new URL(url).pathname);
+    if (!dir.startsWith(EXAMPLES_DIR) || !fs.existsSync(dir)) {
+      throw new NotFoundError(`${url} is not a repository`);
+    }
+    const files = walk(dir).filter(
+      p =>
+        !options?.filter ||
+        options.filter(p, { size: fs.statSync(path.join(dir, p)).size }),
+    );
+    return {
+      etag: '',
+      files: async () =>
+        files.map(p => ({
+          path: p,
+          content: async () => fs.readFileSync(path.join(dir, p)),
+        })),
+      archive: async () => {
+        throw new Error('not supported');
+      },
+      dir: async () => {
+        throw new Error('not supported');
+      },
+    };
+  },
+};
+
+/** Says nothing: also used outside jest, by the scoring benchmark. */
+const logger: LoggerService = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  child: () => logger,
+};
+
+/**
+ * The extraction of examples/repos/<name>, read from disk through the real
+ * collector, shared CI files included (the demo's `sharedCi` config).
+ */
+export async function exampleRepository(
+  entity: Entity,
+): Promise<RepositorySignal> {
+  const collector = new RepositoryCollector({
+    urlReader: examplesReader,
+    logger,
+    sharedCi: new SharedCiReader({
+      urlReader: examplesReader,
+      logger,
+      options: readSharedCiOptions(demoConfig()),
+      maxFileBytes: 1024 * 1024,
+    }),
+  });
+  return collector.startCycle().read(entity);
 }

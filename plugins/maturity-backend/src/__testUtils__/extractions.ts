@@ -43,6 +43,7 @@ export function pipeline(overrides: Partial<CiPipeline> = {}): CiPipeline {
     scanners: [],
     actions: { total: 0, pinnedBySha: 0 },
     tools: [],
+    shared: [],
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import {
+  FileLocation,
   MaturityCheckOutcome,
   MaturitySignals,
   RepoExtraction,
@@ -29,16 +30,29 @@ export function withRepository(
   return decide(signals.repository.extraction);
 }
 
-/** Evidence for a file (and line) in the repository. */
+/**
+ * Evidence for a file (and line) in the repository; for a shared CI file, it
+ * links where the file was read and names the repository file that calls it.
+ */
 export function fileEvidence(
-  location: { file: string; line?: number },
+  location: FileLocation,
   value?: string,
 ): CheckEvidence {
+  const calledFrom = location.calledFrom;
   return {
     type: 'file',
     label: location.file,
     ...(location.line ? { line: location.line } : {}),
     ...(value ? { value } : {}),
+    ...(location.url ? { ref: location.url } : {}),
+    ...(calledFrom
+      ? {
+          via: {
+            label: calledFrom.file,
+            ...(calledFrom.line ? { line: calledFrom.line } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -4,7 +4,8 @@ import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
 import { NotModifiedError } from '@backstage/errors';
 import { component } from '../__testUtils__/entities';
 import { emptyExtraction } from '../__testUtils__/signals';
-import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
+import { memoryRepoCache, treeResponse } from '../__testUtils__/repositories';
+import { EXTRACTION_VERSION } from '../signals';
 import { RepositoryCollector, sourceLocationUrl } from './RepositoryCollector';
 
 const located = (name: string, url: string) =>
@@ -28,40 +29,10 @@ function fakeReader(files: Record<string, string>, fail?: Error, etag = 'e1') {
       etags.push(options?.etag);
       if (fail) throw fail;
       if (options?.etag === etag) throw new NotModifiedError();
-      const kept = Object.entries(files).filter(([path, content]) =>
-        options?.filter ? options.filter(path, { size: content.length }) : true,
-      );
-      return {
-        etag,
-        files: async () =>
-          kept.map(([path, content]) => ({
-            path,
-            content: async () => Buffer.from(content),
-          })),
-        archive: jest.fn(),
-        dir: jest.fn(),
-      } as any;
+      return treeResponse(files, etag, options);
     },
   };
   return { reader, calls, etags };
-}
-
-/** An in-memory RepoCache. */
-function memoryCache(): RepoCache & { entries: Map<string, CachedRepository> } {
-  const entries = new Map<string, CachedRepository>();
-  return {
-    entries,
-    getMany: async urls =>
-      new Map(
-        urls.flatMap(url => {
-          const entry = entries.get(url);
-          return entry ? [[url, entry] as const] : [];
-        }),
-      ),
-    putMany: async list => {
-      for (const { url, entry } of list) entries.set(url, entry);
-    },
-  };
 }
 
 function extractionOf(signal: RepositorySignal) {
@@ -167,7 +138,7 @@ describe('RepositoryCollector', () => {
     const url = 'https://github.com/acme/a';
 
     it('sends the etag, and an unchanged repository reuses the cached extraction', async () => {
-      const cache = memoryCache();
+      const cache = memoryRepoCache();
       const { reader, etags } = fakeReader({
         '.github/workflows/ci.yml': workflow,
       });
@@ -183,7 +154,7 @@ describe('RepositoryCollector', () => {
       await firstCycle.flush();
       expect(cache.entries.get(url)).toMatchObject({
         etag: 'e1',
-        extractionVersion: 1,
+        extractionVersion: EXTRACTION_VERSION,
       });
       const cycle = collector.startCycle();
       const second = await cycle.read(located('a', url));
@@ -202,14 +173,14 @@ describe('RepositoryCollector', () => {
     });
 
     it('keeps the last good extraction when a read fails, marked stale with the reason', async () => {
-      const cache = memoryCache();
+      const cache = memoryRepoCache();
       const last = emptyExtraction({ files: ['Dockerfile'] });
       await cache.putMany([
         {
           url,
           entry: {
             etag: 'old',
-            extractionVersion: 1,
+            extractionVersion: EXTRACTION_VERSION,
             extraction: last,
             readAt: new Date('2026-11-24T10:00:00.000Z'),
           },
@@ -236,14 +207,14 @@ describe('RepositoryCollector', () => {
     });
 
     it('loads a page of cached reads in one query, and a failed cache write only costs a re-read', async () => {
-      const cache = memoryCache();
+      const cache = memoryRepoCache();
       const urls = ['a', 'b', 'c'].map(n => `https://github.com/acme/${n}`);
       await cache.putMany(
         urls.map(u => ({
           url: u,
           entry: {
             etag: 'e1',
-            extractionVersion: 1,
+            extractionVersion: EXTRACTION_VERSION,
             extraction: emptyExtraction(),
             readAt: new Date(),
           },
@@ -275,7 +246,7 @@ describe('RepositoryCollector', () => {
     });
 
     it('does not trust an extraction of an older shape: no etag, full read', async () => {
-      const cache = memoryCache();
+      const cache = memoryRepoCache();
       await cache.putMany([
         {
           url,

@@ -1,14 +1,21 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { ScmIntegrationRegistry } from '@backstage/integration';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { lazyProperty } from '../lazyProperty';
 import {
   EXTRACTION_VERSION,
-  extractRepository,
   isRelevantRepoFile,
   ToolPatterns,
 } from '../signals';
+import {
+  extractPrepared,
+  prepareRepository,
+  sharedCiReferences,
+} from '../signals/extractRepository';
+import { combinedEtag, SharedCiCycle, SharedCiReader } from './SharedCiReader';
+import { repositoryOwner } from './sharedCiUrls';
 
 /** A full download, an unchanged repository (no download), or a failure. */
 export type RepositoryReadOutcome = 'downloaded' | 'not-modified' | 'failed';
@@ -69,6 +76,9 @@ export class RepositoryCollector {
       cache?: RepoCache;
       /** Told how each read went, for metrics. */
       onRead?: (outcome: RepositoryReadOutcome) => void;
+      /** Follows shared CI definitions; without it they are not read. */
+      sharedCi?: SharedCiReader;
+      integrations?: ScmIntegrationRegistry;
     },
   ) {}
 
@@ -83,6 +93,7 @@ export class RepositoryCollector {
       'not-modified': 0,
       failed: 0,
     };
+    const shared = this.options.sharedCi?.startCycle();
     const urlOf = (entity: Entity) => {
       const location = sourceLocationUrl(entity);
       return 'url' in location ? location.url : undefined;
@@ -122,7 +133,7 @@ export class RepositoryCollector {
           ) ??
           Promise.resolve(undefined);
         pending = last.then(entry =>
-          this.read(url, entry, toCache, outcome => {
+          this.read(url, entry, toCache, shared, outcome => {
             counts[outcome]++;
             this.options.onRead?.(outcome);
           }),
@@ -148,29 +159,49 @@ export class RepositoryCollector {
     url: string,
     cached: CachedRepository | undefined,
     toCache: CacheEntries,
+    shared: SharedCiCycle | undefined,
     report: (outcome: RepositoryReadOutcome) => void,
   ): Promise<RepositorySignal> {
     // An extraction of an older shape is recomputed, so its etag is not sent.
     const usable =
       cached?.extractionVersion === EXTRACTION_VERSION ? cached : undefined;
     // The cached extraction is unpacked only if a check reads it.
-    const lastGood = (extra: { stale?: { reason: string; since: string } }) =>
-      lazyProperty(
+    const lastGood = (extra: { stale?: { reason: string; since: string } }) => {
+      const etag = combinedEtag(usable!.etag, usable!.sharedFiles);
+      return lazyProperty(
         {
           status: 'ok' as const,
           url,
-          ...(usable!.etag ? { etag: usable!.etag } : {}),
+          ...(etag ? { etag } : {}),
           ...extra,
         },
         'extraction',
         () => usable!.extraction,
       );
+    };
     try {
-      const signal = await this.readTree(url, usable?.etag, toCache);
+      const signal = await this.readTree(url, usable?.etag, toCache, shared);
       report('downloaded');
       return signal;
     } catch (e) {
       if (e instanceof Error && e.name === 'NotModifiedError' && usable) {
+        // The repository is unchanged; the shared CI files it calls may not be.
+        const sharedNow =
+          usable.sharedFiles?.length && shared
+            ? await shared.compare(usable.sharedFiles)
+            : 'unchanged';
+        if (sharedNow === 'changed') {
+          return this.read(url, undefined, toCache, shared, report);
+        }
+        if (sharedNow !== 'unchanged') {
+          report('failed');
+          return lastGood({
+            stale: {
+              reason: sharedNow.failed,
+              since: usable.readAt.toISOString(),
+            },
+          });
+        }
         report('not-modified');
         return lastGood({});
       }
@@ -198,6 +229,7 @@ export class RepositoryCollector {
     url: string,
     etag: string | undefined,
     toCache: CacheEntries,
+    shared: SharedCiCycle | undefined,
   ): Promise<RepositorySignal> {
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     const skipped: Array<{ file: string; message: string }> = [];
@@ -221,9 +253,12 @@ export class RepositoryCollector {
         await tree.files()
       ).map(async f => ({ path: f.path, content: await f.content() })),
     );
-    const extraction = extractRepository(files, {
+    const prepared = prepareRepository(files, maxFileBytes);
+    const resolved = await this.resolveShared(prepared, url, shared);
+    const extraction = extractPrepared(prepared, {
       maxFileBytes,
       tools: this.options.tools,
+      ...(resolved ? { sharedCi: resolved.context } : {}),
     });
     extraction.notes.push(...skipped);
     toCache.push({
@@ -233,13 +268,31 @@ export class RepositoryCollector {
         extractionVersion: EXTRACTION_VERSION,
         extraction,
         readAt: new Date(),
+        ...(resolved?.files.length ? { sharedFiles: resolved.files } : {}),
       },
     });
+    const version = combinedEtag(tree.etag || undefined, resolved?.files);
     return {
       status: 'ok',
       url,
       extraction,
-      ...(tree.etag ? { etag: tree.etag } : {}),
+      ...(version ? { etag: version } : {}),
     };
+  }
+
+  /** Reads the shared CI files the repository calls (none without a reader). */
+  private async resolveShared(
+    prepared: ReturnType<typeof prepareRepository>,
+    url: string,
+    shared: SharedCiCycle | undefined,
+  ) {
+    const reader = this.options.sharedCi;
+    if (!reader || !shared) return undefined;
+    const organizations = new Set(reader.organizations);
+    const owner = repositoryOwner(url, this.options.integrations);
+    if (owner) organizations.add(owner);
+    const references = sharedCiReferences(prepared, organizations);
+    if (references.length === 0) return undefined;
+    return shared.resolve(references, url, organizations);
   }
 }

@@ -4,7 +4,7 @@ import {
   createTestDatabases,
   expectEveryEngine,
 } from '../__testUtils__/databases';
-import { DatabaseRepoCache } from './DatabaseRepoCache';
+import { CachedRepository, DatabaseRepoCache } from './DatabaseRepoCache';
 
 const databases = createTestDatabases();
 
@@ -17,9 +17,16 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function createCache() {
       const knex = await databases.init(databaseId);
-      return DatabaseRepoCache.create({
+      const store = await DatabaseRepoCache.create({
         database: mockServices.database({ knex }),
       });
+      return {
+        get: async (url: string) => (await store.getMany([url])).get(url),
+        put: (url: string, entry: CachedRepository) =>
+          store.putMany([{ url, entry }]),
+        getMany: store.getMany.bind(store),
+        putMany: store.putMany.bind(store),
+      };
     }
 
     it('keeps the last read per URL, long URLs included, and replaces it', async () => {
@@ -74,6 +81,37 @@ describe.each(databases.eachSupportedId())(
       expect(found.get(urls[0])).toEqual(entry('b'));
       expect(found.get(urls[249])?.extraction.files).toEqual(['a.yaml']);
       expect(await cache.getMany([])).toEqual(new Map());
+    });
+
+    it('keeps the shared CI files an extraction followed, with their versions', async () => {
+      const cache = await createCache();
+      const sharedFiles = [
+        {
+          url: 'https://github.com/acme/p/blob/v1/.github/workflows/a.yml',
+          etag: 'x',
+        },
+        { url: 'https://gitlab.com/p/t/-/blob/v2/b.yml' },
+      ];
+      await cache.put('https://github.com/acme/svc', {
+        etag: 't1',
+        extractionVersion: 2,
+        extraction: emptyExtraction(),
+        readAt: new Date('2026-11-26T10:00:00.000Z'),
+        sharedFiles,
+      });
+      expect(await cache.get('https://github.com/acme/svc')).toMatchObject({
+        etag: 't1',
+        sharedFiles,
+      });
+      await cache.put('https://github.com/acme/svc', {
+        etag: 't2',
+        extractionVersion: 2,
+        extraction: emptyExtraction(),
+        readAt: new Date('2026-11-26T11:00:00.000Z'),
+      });
+      expect(
+        (await cache.get('https://github.com/acme/svc'))?.sharedFiles,
+      ).toBeUndefined();
     });
   },
 );

@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
+import type { SharedFileVersion } from '../collectors/SharedCiReader';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { lazyProperty } from '../lazyProperty';
@@ -15,6 +16,8 @@ export interface CachedRepository {
   extractionVersion: number;
   extraction: RepoExtraction;
   readAt: Date;
+  /** The shared CI files the extraction followed, with their versions. */
+  sharedFiles?: SharedFileVersion[];
 }
 
 /**
@@ -36,6 +39,7 @@ export interface RawRepoCacheRow {
   extraction_version: number;
   extraction: string;
   read_at: Date | string | number;
+  shared_files?: string | null;
 }
 
 /** Rows per statement: well under every engine's bound-variable limit. */
@@ -66,14 +70,6 @@ export class DatabaseRepoCache implements RepoCache {
     this.dictionaries = new DeflateDictionaries(db);
   }
 
-  async get(url: string): Promise<CachedRepository | undefined> {
-    return (await this.getMany([url])).get(url);
-  }
-
-  async put(url: string, entry: CachedRepository): Promise<void> {
-    await this.putMany([{ url, entry }]);
-  }
-
   /**
    * The cached reads of these URLs. Extractions are unpacked on first use:
    * an unchanged entity is skipped on its repository's etag alone.
@@ -95,6 +91,9 @@ export class DatabaseRepoCache implements RepoCache {
               ...(row.etag ? { etag: row.etag } : {}),
               extractionVersion: row.extraction_version,
               readAt: new Date(row.read_at),
+              ...(row.shared_files
+                ? { sharedFiles: JSON.parse(row.shared_files) }
+                : {}),
             },
             'extraction',
             () =>
@@ -126,6 +125,9 @@ export class DatabaseRepoCache implements RepoCache {
         extraction_version: entry.extractionVersion,
         extraction: await packJson(entry.extraction, dictionary),
         read_at: entry.readAt,
+        shared_files: entry.sharedFiles?.length
+          ? JSON.stringify(entry.sharedFiles)
+          : null,
       })),
     );
     if (rows.length === 0) return;

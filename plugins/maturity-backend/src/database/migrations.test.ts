@@ -47,6 +47,8 @@ interface SchemaState {
   version: string;
   tables: string[];
   resultColumns: string[];
+  /** The repository cache records the shared CI files it followed. */
+  repoCacheSharedFiles?: true;
 }
 
 /** The schema after each migration, oldest first; index 0 is no migration. */
@@ -118,6 +120,14 @@ const STATES: SchemaState[] = [
       c => c !== 'checks' && c !== 'details',
     ),
   },
+  {
+    version: '20261126120000',
+    tables: TABLES,
+    resultColumns: RESULT_COLUMNS.filter(
+      c => c !== 'checks' && c !== 'details',
+    ),
+    repoCacheSharedFiles: true,
+  },
 ];
 
 async function schemaState(knex: Knex): Promise<SchemaState> {
@@ -133,10 +143,14 @@ async function schemaState(knex: Knex): Promise<SchemaState> {
       }
     }
   }
+  const sharedFiles =
+    tables.includes('maturity_repo_cache') &&
+    (await knex.schema.hasColumn('maturity_repo_cache', 'shared_files'));
   return {
     version: await knex.migrate.currentVersion({ directory }),
     tables,
     resultColumns,
+    ...(sharedFiles ? { repoCacheSharedFiles: true as const } : {}),
   };
 }
 

@@ -1,6 +1,15 @@
 import { posix } from 'path';
 import { FileLocation, RepoExtraction } from '@cnmaturity/plugin-maturity-node';
-import { extractCi, isCiFile } from './ci/extractCi';
+import {
+  extractCi,
+  findRepositorySharedReferences,
+  isCiFile,
+} from './ci/extractCi';
+import {
+  noSharedCi,
+  SharedCiContext,
+  SharedReference,
+} from './ci/sharedReferences';
 import { parseDockerfile } from './dockerfile';
 import { extractKubernetes } from './kubernetes/extractKubernetes';
 import { sanitizeHelmTemplate } from './kubernetes/helmTemplate';
@@ -29,7 +38,7 @@ import { mergeToolPatterns, ToolPatterns } from './tools';
 import { parseYaml, YamlDoc } from './yaml';
 
 /** Bump when the shape or meaning of the extraction changes, so caches recompute. */
-export const EXTRACTION_VERSION = 1;
+export const EXTRACTION_VERSION = 2;
 
 /** @public */
 export interface ExtractOptions {
@@ -37,6 +46,8 @@ export interface ExtractOptions {
   maxFileBytes?: number;
   /** Extra patterns, added to the defaults. */
   tools?: Partial<ToolPatterns>;
+  /** Shared CI files the repository calls, read beforehand; without it they are not followed. */
+  sharedCi?: SharedCiContext;
 }
 
 /** @public */
@@ -71,24 +82,24 @@ function tidy<T extends FileLocation>(items: T[]): T[] {
     .map(({ i }) => i);
 }
 
-/**
- * Reads what the maturity checks need from a repository's files (already
- * filtered with `isRelevantRepoFile`). Pure: no I/O, never throws on file
- * content; anything skipped or unreadable becomes a note.
- * @public
- */
-export function extractRepository(
-  files: ReadonlyArray<RepoFile>,
-  options: ExtractOptions = {},
-): RepoExtraction {
-  const patterns = mergeToolPatterns(options.tools);
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const notes: RepoExtraction['notes'] = [];
+/** A repository's files as text, with every YAML file parsed once. */
+export interface PreparedRepository {
+  texts: Map<string, string>;
+  paths: string[];
+  yaml: Map<string, YamlDoc[]>;
+  notes: RepoExtraction['notes'];
+}
 
+/** Decodes and parses the files; never throws on content. */
+export function prepareRepository(
+  files: ReadonlyArray<RepoFile>,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): PreparedRepository {
+  const notes: RepoExtraction['notes'] = [];
   const texts = new Map<string, string>();
   for (const f of files) {
     const path = normalisePath(f.path);
-    const read = readText(f.content, maxBytes);
+    const read = readText(f.content, maxFileBytes);
     if ('skipped' in read) {
       notes.push({ file: path, message: read.skipped });
     } else {
@@ -111,6 +122,49 @@ export function extractRepository(
     parsed.errors.forEach(message => notes.push({ file: path, message }));
     yaml.set(path, parsed.docs);
   }
+  return { texts, paths, yaml, notes };
+}
+
+/** The shared CI files (other repositories' workflows, templates) the repository calls. */
+export function sharedCiReferences(
+  prepared: PreparedRepository,
+  organizations: ReadonlySet<string>,
+): SharedReference[] {
+  return findRepositorySharedReferences(
+    prepared.paths,
+    prepared.yaml,
+    organizations,
+  );
+}
+
+/**
+ * Reads what the maturity checks need from a repository's files (already
+ * filtered with `isRelevantRepoFile`). Pure: no I/O, never throws on file
+ * content; anything skipped or unreadable becomes a note. Shared CI files
+ * are followed only as far as `options.sharedCi` holds them.
+ * @public
+ */
+export function extractRepository(
+  files: ReadonlyArray<RepoFile>,
+  options: ExtractOptions = {},
+): RepoExtraction {
+  return extractPrepared(
+    prepareRepository(files, options.maxFileBytes),
+    options,
+  );
+}
+
+/** `extractRepository` over files already prepared. */
+export function extractPrepared(
+  prepared: PreparedRepository,
+  options: ExtractOptions = {},
+): RepoExtraction {
+  const patterns = mergeToolPatterns(options.tools);
+  const { texts, paths, yaml } = prepared;
+  const notes = [...prepared.notes];
+  const chartDirs = paths
+    .filter(p => posix.basename(p) === 'Chart.yaml')
+    .map(dirOf);
   const firstDoc = (path: string) => yaml.get(path)?.[0]?.value;
 
   const kustomize = paths
@@ -121,12 +175,12 @@ export function extractRepository(
     chartDirs.map(d => [d, firstDoc(d ? `${d}/values.yaml` : 'values.yaml')]),
   );
 
-  const { ci, environments: ciEnvironments } = extractCi(
-    paths,
-    texts,
-    yaml,
-    patterns,
-  );
+  const {
+    ci,
+    environments: ciEnvironments,
+    notes: ciNotes,
+  } = extractCi(paths, texts, yaml, patterns, options.sharedCi ?? noSharedCi);
+  notes.push(...ciNotes);
 
   const facts = {
     ...emptyPlatformFacts(),

@@ -14,6 +14,12 @@ import { parseGitlabCi } from './gitlab';
 import { parseJenkinsfile } from './jenkins';
 import { parseOtherCi } from './otherSystems';
 import { ParsedPipeline } from './pipeline';
+import {
+  findSharedReferences,
+  noSharedCi,
+  SharedCiContext,
+  SharedReference,
+} from './sharedReferences';
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const COMPOSITE_ACTION = /^(\.github\/actions\/.+)\/action\.ya?ml$/;
@@ -40,13 +46,58 @@ export function isCiFile(path: string): boolean {
   );
 }
 
+/**
+ * The shared CI files the repository's CI calls directly, to be read before
+ * extraction (those files' own calls are found as they are read).
+ */
+export function findRepositorySharedReferences(
+  paths: ReadonlyArray<string>,
+  yaml: ReadonlyMap<string, YamlDoc[]>,
+  organizations: ReadonlySet<string>,
+): SharedReference[] {
+  return paths.flatMap(path => {
+    const docs = yaml.get(path) ?? [];
+    if (WORKFLOW.test(path)) {
+      return findSharedReferences(
+        'github-workflow',
+        docs,
+        undefined,
+        organizations,
+      );
+    }
+    if (COMPOSITE_ACTION.test(path)) {
+      return findSharedReferences(
+        'github-action',
+        docs,
+        undefined,
+        organizations,
+      );
+    }
+    if (GITLAB_ROOT.test(path) || GITLAB_INCLUDE.test(path)) {
+      return findSharedReferences(
+        'gitlab',
+        docs,
+        undefined,
+        organizations,
+        yaml,
+      );
+    }
+    return [];
+  });
+}
+
 /** Every CI pipeline in the repository and the environments its jobs deploy to. */
 export function extractCi(
   paths: ReadonlyArray<string>,
   texts: ReadonlyMap<string, string>,
   yaml: ReadonlyMap<string, YamlDoc[]>,
   patterns: ToolPatterns,
-): { ci: CiPipeline[]; environments: RepoExtraction['environments'] } {
+  shared: SharedCiContext = noSharedCi,
+): {
+  ci: CiPipeline[];
+  environments: RepoExtraction['environments'];
+  notes: RepoExtraction['notes'];
+} {
   const parsed: ParsedPipeline[] = [];
   const localActions = new Map<
     string,
@@ -61,10 +112,20 @@ export function extractCi(
   }
   const actions: LocalActions = localActions;
   const gitlabFiles: Array<{ file: string; doc: YamlDoc }> = [];
+  const workflows = new Map<string, YamlDoc>();
+  for (const path of paths) {
+    const doc = yaml.get(path)?.[0];
+    if (WORKFLOW.test(path) && doc) workflows.set(path, doc);
+  }
   for (const path of paths) {
     const docs = yaml.get(path) ?? [];
     if (WORKFLOW.test(path) && docs[0]) {
-      parsed.push(parseGithubWorkflow(path, docs[0], patterns, actions));
+      parsed.push(
+        parseGithubWorkflow(path, docs[0], patterns, actions, {
+          shared,
+          workflows,
+        }),
+      );
     } else if (GITLAB_ROOT.test(path) && docs[0]) {
       gitlabFiles.unshift({ file: path, doc: docs[0] });
     } else if (GITLAB_INCLUDE.test(path)) {
@@ -80,7 +141,9 @@ export function extractCi(
   }
   // Included files alone are no pipeline: GitLab needs the root file.
   if (gitlabFiles.length > 0 && GITLAB_ROOT.test(gitlabFiles[0].file)) {
-    parsed.push(parseGitlabCi(gitlabFiles, patterns));
+    parsed.push(
+      parseGitlabCi(gitlabFiles, patterns, { shared, repoYaml: yaml }),
+    );
   }
   return {
     ci: parsed
@@ -89,5 +152,6 @@ export function extractCi(
     environments: parsed.flatMap(p =>
       p.environments.map(e => ({ ...e, via: 'ci-environment' as const })),
     ),
+    notes: parsed.flatMap(p => p.notes ?? []),
   };
 }

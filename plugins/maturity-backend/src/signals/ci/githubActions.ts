@@ -1,3 +1,4 @@
+import { SharedCiUse } from '@cnmaturity/plugin-maturity-node';
 import { ToolPatterns } from '../tools';
 import { asString, asStringList, isRecord, YamlDoc } from '../yaml';
 import { githubTriggers, refCondition } from './githubTriggers';
@@ -7,6 +8,15 @@ import {
   finishPipeline,
   ParsedPipeline,
 } from './pipeline';
+import {
+  noSharedCi,
+  parseGithubUses,
+  referenceKey,
+  SharedCiContext,
+  SharedCiFile,
+  SharedTarget,
+  sharedUse,
+} from './sharedReferences';
 import { commandLines, StepInput } from './steps';
 
 const SHA_PIN = /@[0-9a-f]{40}$/i;
@@ -14,14 +24,35 @@ const SHA_PIN = /@[0-9a-f]{40}$/i;
 /** Composite actions in the repo, by directory (`.github/actions/build`). */
 export type LocalActions = ReadonlyMap<string, StepInput[]>;
 
+/**
+ * A file whose jobs or steps are read: a file of the repository, or a shared
+ * workflow or action it calls (with where it was read and the calling file).
+ */
+export interface Source {
+  file: string;
+  doc: YamlDoc;
+  url?: string;
+  calledFrom?: { file: string; line?: number };
+  /** Where a shared file lives, so its own `./` references resolve there. */
+  base?: SharedTarget;
+  /** Keys of the shared files on the way here: the depth, and cycles. */
+  chain: string[];
+}
+
+const repoSource = (file: string, doc: YamlDoc): Source => ({
+  file,
+  doc,
+  chain: [],
+});
+
 /** The steps of a `steps:` list at `path` (non-object entries are skipped). */
 function readSteps(
-  file: string,
-  doc: YamlDoc,
+  src: Source,
   path: Array<string | number>,
   steps: unknown,
   jobMayFail: boolean,
 ): StepInput[] {
+  const { file, doc } = src;
   if (!Array.isArray(steps)) {
     return [];
   }
@@ -45,18 +76,24 @@ function readSteps(
       uses: asString(step.uses),
       inputs: isRecord(step.with) ? step.with : undefined,
       mayFail: jobMayFail || step['continue-on-error'] === true,
+      ...(src.url ? { url: src.url } : {}),
+      ...(src.calledFrom ? { calledFrom: src.calledFrom } : {}),
     });
   });
   return out;
 }
 
 /** Reads a composite action (`.github/actions/x/action.yml`): its `runs.steps`. */
-export function parseCompositeAction(file: string, doc: YamlDoc): StepInput[] {
+export function parseCompositeAction(
+  file: string,
+  doc: YamlDoc,
+  src: Source = repoSource(file, doc),
+): StepInput[] {
   const runs = isRecord(doc.value) ? doc.value.runs : undefined;
   if (!isRecord(runs)) {
     return [];
   }
-  return readSteps(file, doc, ['runs', 'steps'], runs.steps, false);
+  return readSteps(src, ['runs', 'steps'], runs.steps, false);
 }
 
 function environmentName(env: unknown): string | undefined {
@@ -87,22 +124,134 @@ function effectiveCondition(
   return [own, ...inherited].filter(Boolean).join(' && ');
 }
 
+/** Where the jobs of a called workflow run: the calling job's scope. */
+interface CallerScope {
+  onDefaultBranch: boolean;
+  onTags: boolean;
+  manualApproval: boolean;
+}
+
+/** What one workflow parse collects, across the shared files it calls. */
+interface WorkflowState {
+  pipeline: ParsedPipeline['pipeline'];
+  environments: ParsedPipeline['environments'];
+  notes: NonNullable<ParsedPipeline['notes']>;
+  patterns: ToolPatterns;
+  localActions: LocalActions;
+  /** The repository's workflows, for local reusable workflows. */
+  workflows: ReadonlyMap<string, YamlDoc>;
+  shared: SharedCiContext;
+}
+
 /**
- * Parses one GitHub Actions workflow. Deploy jobs are jobs with an
- * `environment`, a `deploy` in their id or name, or a recognised deploy step.
+ * Follows a `uses:` to a shared file: records the use, and returns the file
+ * as a source to read when it was read and is not a cycle or too deep.
  */
-export function parseGithubWorkflow(
-  file: string,
-  doc: YamlDoc,
-  patterns: ToolPatterns,
-  localActions: LocalActions = new Map(),
-): ParsedPipeline {
-  const pipeline = emptyPipeline('github-actions', file);
-  const environments: ParsedPipeline['environments'] = [];
-  const wf = isRecord(doc.value) ? doc.value : {};
-  const triggers = githubTriggers(wf.on ?? wf.true);
-  pipeline.triggers = triggers;
+function follow(
+  state: WorkflowState,
+  src: Source,
+  uses: string,
+  level: 'job' | 'step',
+  line: number | undefined,
+): Source | undefined {
+  const { shared } = state;
+  const parsed = parseGithubUses(uses, level, src.base, shared.organizations);
+  const caller = { file: src.file, line };
+  const kind: SharedCiUse['kind'] =
+    level === 'job' ? 'reusable-workflow' : 'action';
+  if ('invalid' in parsed) {
+    state.notes.push({
+      file: src.file,
+      message: `${parsed.invalid}; not followed`,
+    });
+    return undefined;
+  }
+  if (!('shared' in parsed || 'local' in parsed)) return undefined;
+  let key: string;
+  let file: SharedCiFile | undefined;
+  const tooDeep = src.chain.length >= shared.maxDepth;
+  if ('local' in parsed) {
+    if (level === 'step') return undefined; // local actions: inlined by the caller
+    key = `local:${parsed.local}`;
+    const doc = state.workflows.get(parsed.local);
+    file = doc
+      ? { status: 'read', label: parsed.local, url: '', docs: [doc] }
+      : {
+          status: 'unreadable',
+          label: parsed.local,
+          reason: `${parsed.local} is not in the repository`,
+        };
+  } else {
+    key = referenceKey(parsed.shared);
+    file = tooDeep ? undefined : shared.lookup.get(key);
+  }
+  if (src.chain.includes(key)) {
+    state.notes.push({
+      file: src.file,
+      message: `${uses} calls back into ${[...src.chain, key]
+        .map(k => k.replace(/^[\w-]+:(?:github:|gitlab:|url:|repo:)?/, ''))
+        .join(' → ')}: a cycle, followed once`,
+    });
+    return undefined;
+  }
+  const use = sharedUse(caller, kind, uses, file, tooDeep);
+  const isLocal = 'local' in parsed;
+  // A local workflow that was found is part of the repository, not shared.
+  if (!isLocal || use.status !== 'inspected') {
+    if (isLocal) delete use.url;
+    state.pipeline.shared.push(use);
+  }
+  if (use.status !== 'inspected' || file?.status !== 'read') {
+    if (use.reason) {
+      state.notes.push({ file: src.file, message: `${uses}: ${use.reason}` });
+    }
+    return undefined;
+  }
+  const doc = file.docs[0];
+  if (!doc) return undefined;
+  return {
+    file: file.label,
+    doc,
+    ...(file.url ? { url: file.url } : {}),
+    calledFrom: src.calledFrom ?? { file: src.file, ...(line ? { line } : {}) },
+    ...('shared' in parsed ? { base: parsed.shared.target } : {}),
+    chain: [...src.chain, key],
+  };
+}
+
+/** A step, then the steps of the composite action it runs (local or shared). */
+function expandStep(
+  state: WorkflowState,
+  src: Source,
+  step: StepInput,
+): StepInput[] {
+  if (!step.uses) return [step];
+  if (step.uses.startsWith('./') && !src.base) {
+    const local = state.localActions.get(
+      step.uses.replace(/^\.\//, '').replace(/\/$/, ''),
+    );
+    return local ? [step, ...local] : [step];
+  }
+  const action = follow(state, src, step.uses, 'step', step.line);
+  if (!action) return [step];
+  return [
+    step,
+    ...parseCompositeAction(action.file, action.doc, action).flatMap(s =>
+      expandStep(state, action, s),
+    ),
+  ];
+}
+
+/** Reads the jobs of a workflow (the repository's, or one it calls). */
+function readJobs(
+  state: WorkflowState,
+  src: Source,
+  caller: CallerScope | undefined,
+): void {
+  const { pipeline, patterns } = state;
+  const wf = isRecord(src.doc.value) ? src.doc.value : {};
   const jobs = isRecord(wf.jobs) ? wf.jobs : {};
+  const triggers = pipeline.triggers;
   // Only by hand: a person decides when it runs.
   const manualOnly =
     triggers.manual &&
@@ -112,7 +261,8 @@ export function parseGithubWorkflow(
     !triggers.schedule;
 
   const countAction = (uses: string | undefined) => {
-    if (!uses || uses.startsWith('./')) {
+    // Only the repository's own references: shared files are pinned by their owners.
+    if (!uses || uses.startsWith('./') || src.chain.length > 0) {
       return;
     }
     pipeline.actions.total++;
@@ -126,52 +276,110 @@ export function parseGithubWorkflow(
       continue;
     }
     const jobPath = ['jobs', id];
-    countAction(asString(job.uses));
+    const scope = refCondition(effectiveCondition(jobs, id));
+    const onDefaultBranch =
+      (caller ? caller.onDefaultBranch : triggers.pushDefaultBranch) &&
+      (scope?.defaultBranch ?? true);
+    const onTags =
+      (caller ? caller.onTags : triggers.tags) && (scope?.tags ?? true);
+    const environment = environmentName(job.environment);
+    const envLine = src.doc.lineAt([...jobPath, 'environment']);
+    const jobLine = src.doc.lineAt(jobPath);
+    const jobUses = asString(job.uses);
+    countAction(jobUses);
     const steps = readSteps(
-      file,
-      doc,
+      src,
       [...jobPath, 'steps'],
       job.steps,
       job['continue-on-error'] === true,
     ).flatMap(step => {
       countAction(step.uses);
-      const local = step.uses?.startsWith('./')
-        ? localActions.get(step.uses.replace(/^\.\//, '').replace(/\/$/, ''))
-        : undefined;
-      return local ? [step, ...local] : [step];
+      return expandStep(state, src, step);
     });
+    const approvalStep = steps.some(s => /approval/i.test(s.uses ?? ''));
+    const manualApproval =
+      (caller?.manualApproval ?? manualOnly) || approvalStep;
 
-    const scope = refCondition(effectiveCondition(jobs, id));
-    const environment = environmentName(job.environment);
-    const envLine = doc.lineAt([...jobPath, 'environment']);
+    if (jobUses) {
+      const called = follow(
+        state,
+        src,
+        jobUses,
+        'job',
+        src.doc.lineAt([...jobPath, 'uses']) ?? jobLine,
+      );
+      if (called) {
+        readJobs(state, called, { onDefaultBranch, onTags, manualApproval });
+        continue;
+      }
+    }
+
     if (environment) {
-      environments.push({
+      state.environments.push({
         name: environment,
-        file,
+        file: src.file,
         ...(envLine !== undefined ? { line: envLine } : {}),
+        ...(src.url ? { url: src.url } : {}),
+        ...(src.calledFrom ? { calledFrom: src.calledFrom } : {}),
       });
     }
     const name = `${id} ${asString(job.name) ?? ''}`;
-    const approvalStep = steps.some(s => /approval/i.test(s.uses ?? ''));
     addJob(
       pipeline,
       {
         id,
-        file,
-        line: envLine ?? doc.lineAt(jobPath),
+        file: src.file,
+        line: envLine ?? jobLine,
+        ...(src.url ? { url: src.url } : {}),
+        ...(src.calledFrom ? { calledFrom: src.calledFrom } : {}),
         environment,
-        onDefaultBranch:
-          triggers.pushDefaultBranch && (scope?.defaultBranch ?? true),
-        onTags: triggers.tags && (scope?.tags ?? true),
-        manualApproval: manualOnly || approvalStep,
+        onDefaultBranch,
+        onTags,
+        manualApproval,
         looksLikeDeploy:
           environment !== undefined ||
           /deploy/i.test(name) ||
-          /deploy/i.test(asString(job.uses) ?? ''),
+          /deploy/i.test(jobUses ?? ''),
       },
       steps,
       patterns,
     );
   }
-  return { pipeline: finishPipeline(pipeline), environments };
+}
+
+/**
+ * Parses one GitHub Actions workflow. Deploy jobs are jobs with an
+ * `environment`, a `deploy` in their id or name, or a recognised deploy step.
+ * A job that calls a reusable workflow (local, or shared and resolved in
+ * `shared`) runs that workflow's jobs in the calling job's scope; a step that
+ * runs a composite action of the organisation runs the action's steps.
+ */
+export function parseGithubWorkflow(
+  file: string,
+  doc: YamlDoc,
+  patterns: ToolPatterns,
+  localActions: LocalActions = new Map(),
+  options: {
+    shared?: SharedCiContext;
+    workflows?: ReadonlyMap<string, YamlDoc>;
+  } = {},
+): ParsedPipeline {
+  const pipeline = emptyPipeline('github-actions', file);
+  const wf = isRecord(doc.value) ? doc.value : {};
+  pipeline.triggers = githubTriggers(wf.on ?? wf.true);
+  const state: WorkflowState = {
+    pipeline,
+    environments: [],
+    notes: [],
+    patterns,
+    localActions,
+    workflows: options.workflows ?? new Map(),
+    shared: options.shared ?? noSharedCi,
+  };
+  readJobs(state, repoSource(file, doc), undefined);
+  return {
+    pipeline: finishPipeline(pipeline),
+    environments: state.environments,
+    notes: state.notes,
+  };
 }

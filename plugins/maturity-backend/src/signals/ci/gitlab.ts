@@ -1,3 +1,4 @@
+import { FileLocation } from '@cnmaturity/plugin-maturity-node';
 import { ToolPatterns } from '../tools';
 import { asString, asStringList, isRecord, YamlDoc } from '../yaml';
 import {
@@ -6,6 +7,14 @@ import {
   finishPipeline,
   ParsedPipeline,
 } from './pipeline';
+import {
+  noSharedCi,
+  parseGitlabIncludes,
+  referenceKey,
+  SharedCiContext,
+  SharedTarget,
+  sharedUse,
+} from './sharedReferences';
 import { commandLines, StepInput } from './steps';
 
 /** When a job (or the pipeline) runs. */
@@ -117,12 +126,33 @@ function scopeOfOnly(only: unknown): Scope {
   };
 }
 
+/** A file merged into the pipeline: the repository's, or an included shared file. */
+interface IncludedFile {
+  file: string;
+  doc: YamlDoc;
+  url?: string;
+  calledFrom?: FileLocation['calledFrom'];
+  base?: SharedTarget;
+  /** Keys of the shared files on the way here: the depth, and cycles. */
+  chain: string[];
+}
+
 interface JobSource {
   file: string;
   doc: YamlDoc;
   name: string;
   value: Record<string, unknown>;
+  url?: string;
+  calledFrom?: FileLocation['calledFrom'];
 }
+
+const sharedFields = (s: {
+  url?: string;
+  calledFrom?: FileLocation['calledFrom'];
+}) => ({
+  ...(s.url ? { url: s.url } : {}),
+  ...(s.calledFrom ? { calledFrom: s.calledFrom } : {}),
+});
 
 /** Resolves `extends:` (templates first, the job's own keys win), a few levels deep. */
 function resolveJob(
@@ -167,28 +197,140 @@ function scriptSteps(
     const line = owner.doc.lineAt(path);
     const first =
       line !== undefined && owner.doc.isBlockScalar(path) ? line + 1 : line;
-    out.push({ file: owner.file, line, commands: commandLines(text, first) });
+    out.push({
+      file: owner.file,
+      line,
+      commands: commandLines(text, first),
+      ...sharedFields(owner),
+    });
   });
   return out;
 }
 
 /**
- * Parses `.gitlab-ci.yml` together with the local files it includes
- * (`.gitlab/ci/*.yml`), as GitLab merges them into one pipeline.
+ * Follows the `include:` of one file: local files of the repository, and
+ * shared files (`project`, `remote`, local files of a shared project) as
+ * resolved in `shared`. Templates and components are known by name only.
+ */
+function followIncludes(
+  from: IncludedFile,
+  include: unknown,
+  ctx: {
+    shared: SharedCiContext;
+    repoYaml: ReadonlyMap<string, YamlDoc[]>;
+    merged: Set<string>;
+    queue: IncludedFile[];
+    pipeline: ParsedPipeline['pipeline'];
+    notes: NonNullable<ParsedPipeline['notes']>;
+    byName: StepInput[];
+  },
+): void {
+  const line = from.doc.lineAt(['include']);
+  const caller = { file: from.file, ...(line ? { line } : {}) };
+  const calledFrom = from.calledFrom ?? caller;
+  for (const parsed of parseGitlabIncludes(include, from.base)) {
+    if ('invalid' in parsed) {
+      ctx.notes.push({
+        file: from.file,
+        message: `${parsed.invalid}; not followed`,
+      });
+    } else if ('byName' in parsed) {
+      // GitLab's own templates (SAST, Secret-Detection, ...) are known by name.
+      ctx.byName.push({ ...caller, commands: [{ text: parsed.ref }] });
+      ctx.pipeline.shared.push({
+        ...caller,
+        kind: 'template',
+        ref: parsed.byName,
+        status: 'by-name',
+      });
+    } else if ('local' in parsed && ctx.repoYaml.has(parsed.local)) {
+      if (!ctx.merged.has(parsed.local)) {
+        ctx.merged.add(parsed.local);
+        for (const doc of ctx.repoYaml.get(parsed.local)!) {
+          ctx.queue.push({ file: parsed.local, doc, chain: from.chain });
+        }
+      }
+    } else if (!('ignored' in parsed)) {
+      const ref =
+        'local' in parsed
+          ? {
+              kind: 'gitlab' as const,
+              target: { type: 'repo' as const, path: parsed.local },
+            }
+          : parsed.shared;
+      const key = referenceKey(ref);
+      if (from.chain.includes(key) || ctx.merged.has(key)) {
+        ctx.notes.push({
+          file: from.file,
+          message: `include ${parsed.ref} is already included: a cycle or a repeat, merged once`,
+        });
+        continue;
+      }
+      const tooDeep = from.chain.length >= ctx.shared.maxDepth;
+      const file = tooDeep ? undefined : ctx.shared.lookup.get(key);
+      const use = sharedUse(caller, 'include', parsed.ref, file, tooDeep);
+      ctx.pipeline.shared.push(use);
+      if (file?.status !== 'read' || use.status !== 'inspected') {
+        if (use.reason) {
+          ctx.notes.push({
+            file: from.file,
+            message: `include ${parsed.ref}: ${use.reason}`,
+          });
+        }
+        continue;
+      }
+      ctx.merged.add(key);
+      for (const doc of file.docs) {
+        ctx.queue.push({
+          file: file.label,
+          doc,
+          url: file.url,
+          calledFrom,
+          base: ref.target.type === 'repo' ? undefined : ref.target,
+          chain: [...from.chain, key],
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Parses `.gitlab-ci.yml` together with the files it includes, as GitLab
+ * merges them into one pipeline: local files (`.gitlab/ci/*.yml` are always
+ * merged), and shared files of other projects or URLs resolved in `shared`.
+ * Jobs of the repository win over jobs of the same name in shared files.
  * Pull requests count only for merge request pipelines (`merge_request_event`).
  */
 export function parseGitlabCi(
   files: Array<{ file: string; doc: YamlDoc }>,
   patterns: ToolPatterns,
+  options: {
+    shared?: SharedCiContext;
+    /** Every YAML file of the repository, for local includes. */
+    repoYaml?: ReadonlyMap<string, YamlDoc[]>;
+  } = {},
 ): ParsedPipeline {
   const root = files[0];
   const pipeline = emptyPipeline('gitlab-ci', root.file);
   const environments: ParsedPipeline['environments'] = [];
+  const notes: NonNullable<ParsedPipeline['notes']> = [];
   const all = new Map<string, JobSource>();
   let workflowScope: Scope | undefined;
   const includeSteps: StepInput[] = [];
+  const queue: IncludedFile[] = files.map(f => ({ ...f, chain: [] }));
+  const ctx = {
+    shared: options.shared ?? noSharedCi,
+    repoYaml: options.repoYaml ?? new Map<string, YamlDoc[]>(),
+    merged: new Set(files.map(f => f.file)),
+    queue,
+    pipeline,
+    notes,
+    byName: includeSteps,
+  };
 
-  for (const { file, doc } of files) {
+  for (let i = 0; i < queue.length; i++) {
+    const source = queue[i];
+    const { file, doc } = source;
     if (!isRecord(doc.value)) {
       continue;
     }
@@ -200,15 +342,13 @@ export function parseGitlabCi(
       ) {
         workflowScope = scopeOfRules(value.rules);
       } else if (name === 'include') {
-        // Security templates (SAST, secret detection, ...) are scanners.
-        const text = JSON.stringify(value) ?? '';
-        includeSteps.push({
-          file,
-          line: doc.lineAt(['include']),
-          commands: [{ text }],
-        });
-      } else if (!RESERVED.has(name) && isRecord(value)) {
-        all.set(name, { file, doc, name, value });
+        followIncludes(source, value, ctx);
+      } else if (
+        !RESERVED.has(name) &&
+        isRecord(value) &&
+        (source.chain.length === 0 || !all.has(name))
+      ) {
+        all.set(name, { file, doc, name, value, ...sharedFields(source) });
       }
     }
   }
@@ -276,6 +416,7 @@ export function parseGitlabCi(
         name: environment,
         file: envOwner!.file,
         ...(envLine !== undefined ? { line: envLine } : {}),
+        ...sharedFields(envOwner!),
       });
     }
     const stage = asString(value.stage) ?? '';
@@ -286,6 +427,7 @@ export function parseGitlabCi(
         id: job.name,
         file: job.file,
         line: envLine ?? job.doc.lineAt([job.name]),
+        ...sharedFields(job),
         environment: stops ? undefined : environment,
         onDefaultBranch: scope.defaultBranch,
         onTags: scope.tags,
@@ -306,5 +448,5 @@ export function parseGitlabCi(
     schedule: triggers.schedule,
     manual: triggers.manual,
   };
-  return { pipeline: finishPipeline(pipeline), environments };
+  return { pipeline: finishPipeline(pipeline), environments, notes };
 }

@@ -5,6 +5,7 @@ import {
   finishPipeline,
   ParsedPipeline,
 } from './pipeline';
+import { jenkinsLibraries } from './sharedReferences';
 import { StepInput } from './steps';
 
 const STAGE = /\bstage\s*\(\s*['"]([^'"]+)['"]/;
@@ -56,6 +57,16 @@ export function parseJenkinsfile(
     schedule: /\bcron\s*\(/.test(text),
     manual: /\bparameters\s*\{/.test(text),
   };
+  for (const lib of jenkinsLibraries(text)) {
+    pipeline.shared.push({
+      file,
+      line: lib.line,
+      kind: 'library',
+      ref: lib.name,
+      status: 'not-inspected',
+      reason: 'a Jenkins shared library: a shared pipeline, not inspected',
+    });
+  }
   for (const stage of stages(text)) {
     const body = stage.lines.map(l => l.text).join('\n');
     const steps: StepInput[] = stage.lines.map(l => ({
@@ -89,5 +100,12 @@ export function parseJenkinsfile(
       patterns,
     );
   }
-  return { pipeline: finishPipeline(pipeline), environments };
+  return {
+    pipeline: finishPipeline(pipeline),
+    environments,
+    notes: pipeline.shared.map(use => ({
+      file,
+      message: `@Library ${use.ref}: ${use.reason}`,
+    })),
+  };
 }

@@ -12,6 +12,8 @@ import { recognizeStep, StepFindings, StepInput } from './steps';
 export interface ParsedPipeline {
   pipeline: CiPipeline;
   environments: Array<FileLocation & { name: string }>;
+  /** References that were not followed, and why. */
+  notes?: Array<{ file: string; message: string }>;
 }
 
 export function noTriggers(): CiTriggers {
@@ -36,6 +38,7 @@ export function emptyPipeline(system: CiSystem, file: string): CiPipeline {
     scanners: [],
     actions: { total: 0, pinnedBySha: 0 },
     tools: [],
+    shared: [],
   };
 }
 
@@ -44,6 +47,9 @@ export interface JobFacts {
   id: string;
   file: string;
   line?: number;
+  /** For a job of a shared file: where it was read, and the calling file. */
+  url?: string;
+  calledFrom?: FileLocation['calledFrom'];
   environment?: string;
   onDefaultBranch: boolean;
   onTags: boolean;
@@ -105,6 +111,8 @@ export function addJob(
     onTags: job.onTags,
     manualApproval: job.manualApproval,
   };
+  if (job.url) deploy.url = job.url;
+  if (job.calledFrom) deploy.calledFrom = job.calledFrom;
   const line = first?.line ?? job.line;
   if (line !== undefined) {
     deploy.line = line;
@@ -115,13 +123,15 @@ export function addJob(
   pipeline.deploys.push(deploy);
 }
 
-const byLocation = <T extends FileLocation & { tool?: string }>(
+const byLocation = <T extends FileLocation & { tool?: string; ref?: string }>(
   a: T,
   b: T,
 ): number =>
   a.file.localeCompare(b.file) ||
   (a.line ?? 0) - (b.line ?? 0) ||
-  (a.tool ?? '').localeCompare(b.tool ?? '');
+  (a.tool ?? '').localeCompare(b.tool ?? '') ||
+  (a.ref ?? '').localeCompare(b.ref ?? '') ||
+  (a.calledFrom?.file ?? '').localeCompare(b.calledFrom?.file ?? '');
 
 /** Sorts every list so the extraction is stable from run to run. */
 export function finishPipeline(pipeline: CiPipeline): CiPipeline {
@@ -131,6 +141,7 @@ export function finishPipeline(pipeline: CiPipeline): CiPipeline {
   pipeline.deploys.sort(byLocation);
   pipeline.scanners.sort(byLocation);
   pipeline.tools = [...new Set(pipeline.tools)].sort();
+  pipeline.shared.sort(byLocation);
   return pipeline;
 }
 

@@ -1,4 +1,8 @@
-import { FoundScanner, FoundTool } from '@cnmaturity/plugin-maturity-node';
+import {
+  FileLocation,
+  FoundScanner,
+  FoundTool,
+} from '@cnmaturity/plugin-maturity-node';
 import { ToolPatterns, ToolRule } from '../tools';
 
 /** One command line of a step, with its line in the file when known. */
@@ -20,6 +24,9 @@ export interface StepInput {
   inputs?: Record<string, unknown>;
   /** `continue-on-error: true`, `allow_failure: true`: the step cannot fail the build. */
   mayFail?: boolean;
+  /** For a step of a shared file: where it was read, and the calling file. */
+  url?: string;
+  calledFrom?: FileLocation['calledFrom'];
 }
 
 export interface StepFindings {
@@ -126,6 +133,8 @@ export function recognizeStep(
   const at = (line?: number) => ({
     file: step.file,
     ...(line !== undefined ? { line } : {}),
+    ...(step.url ? { url: step.url } : {}),
+    ...(step.calledFrom ? { calledFrom: step.calledFrom } : {}),
   });
   const addOnce = (
     list: FoundTool[],

@@ -343,6 +343,56 @@ describe('EntityMaturityContent', () => {
     );
   });
 
+  it('names a shared CI file and the repository file that calls it, each linked', async () => {
+    const shared =
+      'https://github.com/acme/platform-pipelines/blob/v1/.github/workflows/security-scan.yml';
+    await render({
+      getEntityResult: async () =>
+        levelTwoResult({
+          checks: [
+            ...levelTwoResult().checks.filter(
+              c => c.checkId !== 'technology.secrets-hygiene',
+            ),
+            {
+              checkId: 'technology.secrets-hygiene',
+              status: 'pass',
+              message: 'Secret scanning in CI (gitleaks).',
+              evidence: [
+                {
+                  type: 'file',
+                  label:
+                    'acme/platform-pipelines/.github/workflows/security-scan.yml@v1',
+                  line: 19,
+                  value: 'gitleaks',
+                  ref: shared,
+                  via: { label: '.github/workflows/ci.yml', line: 40 },
+                },
+              ],
+            },
+          ],
+        }),
+    });
+    const row = (
+      await screen.findByText('No secrets in the repository')
+    ).closest('tr')!;
+    const item = within(row).getByText(/^Shared file/);
+    // Links to other sites add "Opens in a new window" for screen readers.
+    expect(item).toHaveTextContent(
+      /^Shared file acme\/platform-pipelines\/\.github\/workflows\/security-scan\.yml@v1:19(, Opens in a new window)?: gitleaks, called from \.github\/workflows\/ci\.yml:40/,
+    );
+    expect(
+      within(item).getByRole('link', { name: /security-scan\.yml@v1:19/ }),
+    ).toHaveAttribute('href', shared);
+    expect(
+      within(item).getByRole('link', {
+        name: /^\.github\/workflows\/ci\.yml:40/,
+      }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/checkout-service/tree/main/.github/workflows/ci.yml#L40',
+    );
+  });
+
   it('shows file evidence as text when the source location is not an http(s) URL', async () => {
     await render(
       { getEntityResult: async () => levelTwoResult() },

@@ -24,21 +24,41 @@ function RefText(props: { evidence: CheckEvidence; shown: string[] }) {
   );
 }
 
+/** A file name with its line, linked when there is an http(s) URL. */
+function FileName(props: { label: string; line?: number; href?: string }) {
+  const name = `${props.label}${props.line ? `:${props.line}` : ''}`;
+  return props.href ? (
+    <Link to={props.href}>
+      <code>{name}</code>
+    </Link>
+  ) : (
+    <code>{name}</code>
+  );
+}
+
+/**
+ * A repository file, or a shared CI file (a reusable workflow, an action,
+ * an included template) with the repository file that calls it.
+ */
 function FileEvidence(props: { evidence: CheckEvidence; entity: Entity }) {
   const { evidence: e, entity } = props;
-  const name = `${e.label}${e.line ? `:${e.line}` : ''}`;
+  const { via } = e;
   const href = safeHttpUrl(e.ref) ?? repositoryFileUrl(entity, e.label, e.line);
   return (
     <>
-      File{' '}
-      {href ? (
-        <Link to={href}>
-          <code>{name}</code>
-        </Link>
-      ) : (
-        <code>{name}</code>
-      )}
+      {via ? 'Shared file ' : 'File '}
+      <FileName label={e.label} line={e.line} href={href} />
       {e.value ? `: ${e.value}` : ''}
+      {via && (
+        <>
+          , called from{' '}
+          <FileName
+            label={via.label}
+            line={via.line}
+            href={repositoryFileUrl(entity, via.label, via.line)}
+          />
+        </>
+      )}
       <RefText evidence={e} shown={[e.label]} />
     </>
   );

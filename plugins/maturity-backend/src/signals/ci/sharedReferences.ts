@@ -242,6 +242,11 @@ function remote(url: string): ParsedReference {
 
 function local(path: string, base: SharedTarget | undefined): ParsedReference {
   const clean = cleanPath(path);
+  if (/^[a-z][\w+.-]*:\/\//i.test(path)) {
+    return {
+      invalid: `include "${path}" is neither a file path nor an http(s) URL`,
+    };
+  }
   if (!clean || clean.split('/').includes('..') || clean.includes('*')) {
     return {
       invalid: `local include "${path}" is not a single file in the repository`,

@@ -19,6 +19,8 @@ export type FakeGitHubEndpoint =
   | 'tarball'
   /** The archive bytes behind the tarball redirect: the actual download. */
   | 'codeload'
+  /** `GET /repos/{owner}/{repo}/contents/{path}?ref=`: one file, raw (readUrl). */
+  | 'contents'
   /** Anything else (answered 404, as GitHub does for unknown routes). */
   | 'unknown';
 
@@ -73,6 +75,8 @@ export class FakeGitHubApi {
   readonly requests: FakeGitHubRequest[] = [];
 
   private readonly commits = new Map<string, Commit>();
+  /** Single files of any repository, by `owner/repo@ref:path`. */
+  private readonly files = new Map<string, string>();
   private head: Commit;
   private failure: FakeGitHubFailure | undefined;
   private origin = '';
@@ -121,6 +125,17 @@ export class FakeGitHubApi {
   /** The commit the branch points at. */
   get sha(): string {
     return this.head.sha;
+  }
+
+  /** Serves one file of any repository at a ref, as readUrl reads it. */
+  serveFile(
+    owner: string,
+    repo: string,
+    ref: string,
+    path: string,
+    text: string,
+  ) {
+    this.files.set(`${owner}/${repo}@${ref}:${path}`, text);
   }
 
   /** Moves the branch to a new commit with these files; returns its sha. */
@@ -229,8 +244,12 @@ export class FakeGitHubApi {
     const tarballMatch = route.match(
       new RegExp(`^${repoPath}/tarball(?:/([^/]+))?$`),
     );
+    const contentsMatch = route.match(
+      /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/,
+    );
     let endpoint: FakeGitHubEndpoint = 'unknown';
     if (route === repoPath) endpoint = 'repository';
+    else if (contentsMatch) endpoint = 'contents';
     else if (statusMatch) endpoint = 'commit-status';
     else if (tarballMatch) endpoint = 'tarball';
     record(endpoint);
@@ -260,6 +279,28 @@ export class FakeGitHubApi {
       return;
     }
 
+    if (endpoint === 'contents') {
+      const ref = new URL(path, 'http://fake').searchParams.get('ref') ?? '';
+      const [, owner, repo, file] = contentsMatch!.map(decodeURIComponent);
+      const text = this.files.get(`${owner}/${repo}@${ref}:${file}`);
+      if (text === undefined) {
+        this.send(res, 404, { message: 'Not Found' });
+        return;
+      }
+      const etag = `"${createHash('sha1').update(text).digest('hex')}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag, ...rateLimitHeaders() });
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        etag,
+        'content-type': 'application/vnd.github.v3.raw',
+        ...rateLimitHeaders(),
+      });
+      res.end(text);
+      return;
+    }
     if (endpoint === 'repository') {
       this.sendJson(req, res, this.repository());
       return;

@@ -11,8 +11,11 @@ import {
   FakeGitHubFailure,
   RATE_LIMITED,
 } from '../__testUtils__/fakeGitHubApi';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { DatabaseRepoCache } from '../database/DatabaseRepoCache';
 import { RepositoryCollector } from './RepositoryCollector';
+import { SharedCiReader } from './SharedCiReader';
 
 /*
  * The collector against Backstage's real GitHub UrlReader (the production
@@ -92,24 +95,41 @@ async function githubReader(api: FakeGitHubApi): Promise<UrlReaderService> {
 }
 
 /** A fake GitHub and a database; `start()` is a backend start over them. */
-async function setup() {
+async function setup(files: Record<string, string> = FILES) {
   const api = await FakeGitHubApi.start({
     owner: 'acme',
     repo: 'payments',
-    files: FILES,
+    files,
     token: TOKEN,
   });
   apis.push(api);
   const knex = await databases.init('SQLITE_3');
   const logger = mockServices.logger.mock();
-  const start = async () =>
-    new RepositoryCollector({
-      urlReader: await githubReader(api),
+  const integrations = ScmIntegrations.fromConfig(
+    new ConfigReader({
+      integrations: {
+        github: [{ host: HOST, apiBaseUrl: api.apiBaseUrl, token: TOKEN }],
+      },
+    }),
+  );
+  const start = async () => {
+    const urlReader = await githubReader(api);
+    return new RepositoryCollector({
+      urlReader,
       logger,
       cache: await DatabaseRepoCache.create({
         database: mockServices.database({ knex }),
       }),
+      integrations,
+      sharedCi: new SharedCiReader({
+        urlReader,
+        logger,
+        integrations,
+        options: { maxDepth: 3, organizations: [], hosts: [] },
+        maxFileBytes: 1024 * 1024,
+      }),
     });
+  };
   return { api, logger, start };
 }
 
@@ -329,4 +349,54 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
       expect(api.take()).toEqual([`GET ${STATUS_PATH} -> 200`]);
     },
   );
+
+  it('reads a shared workflow of another repository through the real reader, conditionally in the next cycle', async () => {
+    const { api, start } = await setup({
+      ...FILES,
+      '.github/workflows/ci.yml': [
+        'on:',
+        '  pull_request:',
+        '  push:',
+        '    branches: [main]',
+        'jobs:',
+        '  security:',
+        '    uses: acme/platform/.github/workflows/scan.yml@v1',
+      ].join('\n'),
+    });
+    api.serveFile(
+      'acme',
+      'platform',
+      'v1',
+      '.github/workflows/scan.yml',
+      [
+        'on: workflow_call',
+        'jobs:',
+        '  scan:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: gitleaks detect --redact',
+      ].join('\n'),
+    );
+    const collector = await start();
+    const first = extractionOf(await readPage(collector, 'payments'));
+    expect(first.ci[0].scanners).toEqual([
+      expect.objectContaining({
+        tool: 'gitleaks',
+        file: 'acme/platform/.github/workflows/scan.yml@v1',
+        url: `https://${HOST}/acme/platform/blob/v1/.github/workflows/scan.yml`,
+        calledFrom: { file: '.github/workflows/ci.yml', line: 7 },
+      }),
+    ]);
+    expect(api.take()).toContainEqual(
+      'GET /api/v3/repos/acme/platform/contents/.github/workflows/scan.yml?ref=v1 -> 200',
+    );
+
+    // Unchanged repository and template: two conditional requests, no download.
+    await readPage(collector, 'payments');
+    const next = api.take();
+    expect(next).toContainEqual(
+      'GET /api/v3/repos/acme/platform/contents/.github/workflows/scan.yml?ref=v1 -> 304',
+    );
+    expect(next.some(r => r.includes('codeload'))).toBe(false);
+  });
 });

@@ -244,6 +244,53 @@ describe('shared CI definitions', () => {
     });
   });
 
+  it('stops at GitLab include cycles and notes unreachable remote includes', async () => {
+    const scm = new FixtureScm();
+    const a = 'https://gitlab.com/platform/a/-/blob/HEAD/a.yml';
+    const b = 'https://gitlab.com/platform/b/-/blob/HEAD/b.yml';
+    scm.blobs.set(
+      a,
+      'include:\n  project: platform/b\n  file: b.yml\nscan:\n  script: gitleaks detect\n',
+    );
+    scm.blobs.set(b, 'include:\n  project: platform/a\n  file: a.yml\n');
+    scm.failing.set(
+      'https://ci.example.com/deploy.yml',
+      new Error('getaddrinfo ENOTFOUND ci.example.com'),
+    );
+    scm.trees.set('https://gitlab.com/shop/cart/-/tree/main/', {
+      '.gitlab-ci.yml': [
+        'include:',
+        '  - project: platform/a',
+        '    file: a.yml',
+        '  - remote: https://ci.example.com/deploy.yml',
+        'test:',
+        '  script: npm test',
+      ].join('\n'),
+    });
+    const signal = await collector(scm)
+      .startCycle()
+      .read(service('cart', 'https://gitlab.com/shop/cart/-/tree/main/'));
+    expect(scm.reads(a)).toBe(1);
+    expect(scm.reads(b)).toBe(1);
+    const x = extraction(signal);
+    expect(x.notes).toContainEqual({
+      file: 'platform/b/b.yml',
+      message: expect.stringContaining('a cycle or a repeat, merged once'),
+    });
+    expect(x.notes).toContainEqual({
+      file: '.gitlab-ci.yml',
+      message: expect.stringContaining('ENOTFOUND ci.example.com'),
+    });
+    // What the readable template runs still counts; what might run in the
+    // unreachable one makes failing CI checks unknown.
+    const checks = checksOf('cart', signal);
+    expect(checks.get('technology.secrets-hygiene')!.status).toBe('pass');
+    expect(checks.get('process.container-scan')).toMatchObject({
+      status: 'unknown',
+      message: expect.stringContaining('https://ci.example.com/deploy.yml'),
+    });
+  });
+
   it('reads a shared workflow used by many services once per cycle, and conditionally in the next', async () => {
     const scm = githubScm();
     const services = Array.from({ length: 40 }, (_, i) => {

@@ -17,6 +17,12 @@ const cycle = (evaluated: number, unchanged: number, durationMs: number) => ({
     downloads: evaluated,
     downloadedBytes: 0,
     failed: 0,
+    // The shared workflow: downloaded in the full cycle, 304 afterwards.
+    fileRequests: 1,
+    fileConditional: unchanged > 0 ? 1 : 0,
+    fileNotModified: unchanged > 0 ? 1 : 0,
+    fileDownloads: evaluated > 0 ? 1 : 0,
+    fileFailed: 0,
   },
 });
 
@@ -141,6 +147,10 @@ describe('report', () => {
     });
     expect(md).toContain('| maturity | sqlite | 10000 | 25.0 (20.0-40.0) |');
     expect(md).toContain('| other | sqlite | 10000 | 60.0 |');
+    // The shared CI file: read once in the full cycle, 304 in the unchanged one.
+    expect(md).toContain(
+      '| 1 downloads, 0 conditional (0 not modified), 0 failed | 0 downloads, 1 conditional (1 not modified), 0 failed |',
+    );
     expect(md).not.toContain('Side by side with Tech Insights');
     expect(md).toMatch(
       /maturity \| sqlite \| 10000 \| full cycle \| 25.0 s \| ≤ 30 s \| met/,

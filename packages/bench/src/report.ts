@@ -101,6 +101,19 @@ const head = (r: RunMetrics) => [r.tool, r.engine, String(r.services)];
 const count = (runs: RunMetrics[], f: (r: RunMetrics) => number) =>
   String(Math.round(stats(runs.map(f)).median));
 
+/**
+ * The shared CI files (reusable workflows) read in a cycle: each URL once
+ * per cycle, however many services call it, and by etag in later cycles.
+ */
+const sharedFiles = (runs: RunMetrics[], cycle: 'full' | 'unchanged') =>
+  `${count(runs, r => r[cycle].scm.fileDownloads)} downloads, ${count(
+    runs,
+    r => r[cycle].scm.fileConditional,
+  )} conditional (${count(
+    runs,
+    r => r[cycle].scm.fileNotModified,
+  )} not modified), ${count(runs, r => r[cycle].scm.fileFailed)} failed`;
+
 function loadRows(runs: RunMetrics[]): string[][] {
   const byKey = new Map<string, LoadResult[]>();
   for (const r of runs) {
@@ -396,6 +409,8 @@ export function renderReport(input: ReportInput): string {
         'unchanged cycle s',
         'SCM, full cycle',
         'SCM, unchanged cycle',
+        'shared CI files, full cycle',
+        'shared CI files, unchanged cycle',
         'peak RSS MiB: cycles / with load (idle before)',
         `DB MB after ${input.historyDays} days`,
       ],
@@ -421,6 +436,8 @@ export function renderReport(input: ReportInput): string {
           runs,
           r => r.unchanged.scm.notModified,
         )} not modified), ${count(runs, r => r.unchanged.scm.failed)} failed`,
+        sharedFiles(runs, 'full'),
+        sharedFiles(runs, 'unchanged'),
         `${range(runs.map(r => r.cyclesPeakRssBytes / MiB))} / ${range(
           runs.map(r => r.peakRssBytes / MiB),
         )} (${range(runs.map(r => r.rssBeforeCyclesBytes / MiB))})`,
@@ -517,7 +534,7 @@ export function renderReport(input: ReportInput): string {
     'How it is measured:',
     '',
     '- A fresh backend per run (a child process: the real catalog, the maturity plugin, the UrlReader service with a reader for the generated repositories, SQLite files or fresh PostgreSQL databases), the organisation ingested by an entity provider before anything is timed.',
-    "- Cycle times are the plugin's own (its \"Maturity cycle: ...\" log line), each cycle triggered through the scheduler's REST API; per entity = full cycle / entities walked. SCM counts are the bench reader's: downloads (archives streamed), conditional requests (an etag sent), not modified, failed (404/503).",
+    "- Cycle times are the plugin's own (its \"Maturity cycle: ...\" log line), each cycle triggered through the scheduler's REST API; per entity = full cycle / entities walked. SCM counts are the bench reader's: downloads (archives streamed), conditional requests (an etag sent), not modified, failed (404/503). Shared CI files are the single files the plugin reads for the reusable workflows services call (the platform team's, one copy for the whole organisation), counted the same way.",
     `- Latency: autocannon from the driver process (not the backend's), ${
       input.durationS
     } s per endpoint and connection count (${input.connections.join(

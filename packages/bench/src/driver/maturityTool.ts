@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { EntityMaturityResult } from '@cnmaturity/plugin-maturity-common';
 import type { ReaderCounters } from '../server/benchUrlReader';
 import type { CatalogStatus } from '../server/benchCatalogModule';
+import { SCM_HOST } from '../generator/generate';
 import { BackendProcess } from './backendProcess';
 import { DatabaseSize, simulateHistory } from './database';
 import { BackendClient } from './http';
@@ -110,11 +111,24 @@ async function runCycle(
   };
 }
 
-/** The plugin's config in a run: cycles only when the driver triggers. */
+/**
+ * The plugin's config in a run: cycles only when the driver triggers. The
+ * bench SCM is no GitHub integration, so a template tells the plugin where
+ * a shared workflow `owner/repo/path@ref` lives on it, as an organisation
+ * with an internal SCM would.
+ */
 const MATURITY_CONFIG = {
   maturity: {
     schedule: { frequency: { trigger: 'manual' }, timeout: { hours: 2 } },
     kinds: ['Component'],
+    sharedCi: {
+      hosts: [
+        {
+          host: SCM_HOST,
+          fileUrl: `https://${SCM_HOST}/{owner}/{repo}/blob/{ref}/{path}`,
+        },
+      ],
+    },
   },
 };
 
@@ -185,6 +199,11 @@ export const maturityTool: BenchTool<RunMetrics> = {
       if (unchanged.scm.downloads > 0) {
         warnings.push(
           `the unchanged cycle downloaded ${unchanged.scm.downloads} repositories`,
+        );
+      }
+      if (unchanged.scm.fileDownloads > 0) {
+        warnings.push(
+          `the unchanged cycle downloaded ${unchanged.scm.fileDownloads} shared CI files`,
         );
       }
 

@@ -19,6 +19,35 @@ const filesOf = (org: GeneratedOrganisation) =>
     ]),
   );
 
+describe('loadTemplates', () => {
+  it('loads the repositories no component points at as shared ones', () => {
+    expect(templates.shared.map(r => r.name)).toEqual(['platform-pipelines']);
+    expect(templates.archetypes.map(a => a.name)).not.toContain(
+      'platform-pipelines',
+    );
+    const [pipelines] = templates.shared;
+    expect(pipelines.files.map(f => f.path)).toContain(
+      '.github/workflows/security-scan.yml',
+    );
+    // catalog-service calls it; its copies keep the call, unrenamed
+    // (unless chance dropped their workflow).
+    const org = organisation(1, 1000);
+    const workflows = org.services
+      .filter(x => x.archetype === 'catalog-service' && !x.broken)
+      .flatMap(x =>
+        repositoryFiles(1, x.repository!, templates).filter(
+          f => f.path === '.github/workflows/ci.yml',
+        ),
+      );
+    expect(workflows.length).toBeGreaterThan(10);
+    for (const ci of workflows) {
+      expect(ci.content).toContain(
+        'uses: acme/platform-pipelines/.github/workflows/security-scan.yml@v1',
+      );
+    }
+  });
+});
+
 describe('generateOrganisation', () => {
   const big = organisation(1, 1000, 0.05);
   const bigFiles = filesOf(big);

@@ -33,10 +33,22 @@ export interface Archetype {
   facts: FactTemplate[];
 }
 
+/**
+ * An example repository no component points at: the platform team's shared
+ * CI (reusable workflows) that the archetypes' own workflows call. The
+ * bench serves it once, unrenamed, as a real organisation has one copy.
+ */
+export interface SharedRepository {
+  name: string;
+  files: RepoFile[];
+}
+
 export interface Templates {
   archetypes: Archetype[];
   /** Resources the archetypes depend on (the shared cluster). */
   resources: Entity[];
+  /** Repositories the archetypes' files refer to (platform-pipelines). */
+  shared: SharedRepository[];
 }
 
 /** Where the demo catalog and its repositories live in this monorepo. */
@@ -56,6 +68,30 @@ function walk(dir: string, base = dir): string[] {
         : [];
     })
     .sort();
+}
+
+const readFiles = (dir: string): RepoFile[] =>
+  walk(dir).map(p => ({
+    path: p,
+    content: fs.readFileSync(path.join(dir, p), 'utf8'),
+  }));
+
+/**
+ * The example repositories named after no component: an archetype's
+ * repository is the directory of its name, so any other one is shared.
+ */
+function loadSharedRepositories(
+  reposDir: string,
+  componentNames: readonly string[],
+): SharedRepository[] {
+  if (!fs.existsSync(reposDir)) return [];
+  const taken = new Set(componentNames);
+  return fs
+    .readdirSync(reposDir, { withFileTypes: true })
+    .filter(d => d.isDirectory() && !taken.has(d.name))
+    .map(d => d.name)
+    .sort()
+    .map(name => ({ name, files: readFiles(path.join(reposDir, name)) }));
 }
 
 function readYamlDocuments(file: string): any[] {
@@ -112,17 +148,16 @@ export function loadTemplates(examplesDir = DEFAULT_EXAMPLES_DIR): Templates {
         component,
         apis: provided,
         files:
-          hasSource && fs.existsSync(repoDir)
-            ? walk(repoDir).map(p => ({
-                path: p,
-                content: fs.readFileSync(path.join(repoDir, p), 'utf8'),
-              }))
-            : undefined,
+          hasSource && fs.existsSync(repoDir) ? readFiles(repoDir) : undefined,
         facts: facts.get(name) ?? [],
       };
     });
   return {
     archetypes,
     resources: entities.filter(e => e.kind === 'Resource'),
+    shared: loadSharedRepositories(
+      reposDir,
+      archetypes.map(a => a.name),
+    ),
   };
 }

@@ -98,4 +98,85 @@ describe('BenchUrlReader', () => {
       reader.readTree('https://scm.bench.local/nowhere/none/tree/main/'),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
+
+  it('serves the shared repositories file by file, whatever the owner and ref, and 304s on the etag', async () => {
+    const before = { ...counters };
+    const workflow = templates.shared
+      .find(r => r.name === 'platform-pipelines')!
+      .files.find(f => f.path === '.github/workflows/security-scan.yml')!;
+    // The URL the plugin makes from `maturity.sharedCi.hosts` in the bench.
+    const url =
+      'https://scm.bench.local/acme/platform-pipelines/blob/v1/.github/workflows/security-scan.yml';
+    const response = await reader.readUrl(url);
+    expect((await response.buffer()).toString('utf8')).toBe(workflow.content);
+    expect(response.etag).toMatch(/^[0-9a-f]{40}$/);
+    // The bench has one version, under any owner and ref.
+    await expect(
+      reader.readUrl(
+        'https://scm.bench.local/other-org/platform-pipelines/blob/main/.github/workflows/security-scan.yml',
+        { etag: response.etag },
+      ),
+    ).rejects.toMatchObject({ name: 'NotModifiedError' });
+    const stale = await reader.readUrl(url, { etag: 'an-older-commit' });
+    expect(stale.etag).toBe(response.etag);
+    await stale.buffer();
+
+    await expect(
+      reader.readUrl(
+        'https://scm.bench.local/acme/platform-pipelines/blob/v1/.github/workflows/missing.yml',
+      ),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    // Single files of the generated repositories are not served: trees only.
+    const plan = organisation.repositories.find(r => !r.failure)!;
+    await expect(
+      reader.readUrl(`${plan.url.replace('/tree/', '/blob/')}README.md`),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+
+    const delta = Object.fromEntries(
+      Object.entries(counters).map(([k, v]) => [
+        k,
+        v - before[k as keyof typeof before],
+      ]),
+    );
+    expect(delta).toEqual({
+      requests: 0,
+      conditional: 0,
+      notModified: 0,
+      downloads: 0,
+      downloadedBytes: 0,
+      failed: 0,
+      fileRequests: 5,
+      fileConditional: 2,
+      fileNotModified: 1,
+      fileDownloads: 2,
+      fileFailed: 2,
+    });
+  });
+
+  it('writes the shared files as plain files with a content etag in the index', () => {
+    const { shared } = readIndex(dir);
+    const key = 'platform-pipelines/.github/workflows/security-scan.yml';
+    expect([...shared.keys()]).toContain(key);
+    expect(
+      fs.readFileSync(
+        path.join(
+          dir,
+          'shared/platform-pipelines/.github/workflows/security-scan.yml',
+        ),
+        'utf8',
+      ),
+    ).toContain('aquasecurity/trivy-action');
+    // Deterministic: the same content gives the same etag in another dir.
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-reader-'));
+    try {
+      writeRepositories(
+        generateOrganisation({ seed: 8, entities: 5, broken: 0 }, templates),
+        templates,
+        other,
+      );
+      expect(readIndex(other).shared.get(key)).toEqual(shared.get(key));
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
 });

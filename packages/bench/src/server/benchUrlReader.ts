@@ -3,11 +3,13 @@ import {
   UrlReaderService,
   UrlReaderServiceReadTreeOptions,
   UrlReaderServiceReadTreeResponse,
+  UrlReaderServiceReadUrlOptions,
   UrlReaderServiceReadUrlResponse,
   UrlReaderServiceSearchResponse,
 } from '@backstage/backend-plugin-api';
 import {
   ReadTreeResponseFactory,
+  ReadUrlResponseFactory,
   urlReaderFactoriesServiceRef,
 } from '@backstage/backend-defaults/urlReader';
 import {
@@ -23,6 +25,8 @@ import {
   INDEX_FILE,
   RepositoryIndex,
   RepositoryIndexEntry,
+  SharedFileIndexEntry,
+  sharedFilePath,
 } from '../generator/writeRepositories';
 import { onRequest } from './ipc';
 
@@ -40,6 +44,16 @@ export interface ReaderCounters {
   downloadedBytes: number;
   /** 404s and 503s. */
   failed: number;
+  /** readUrl calls: shared CI files (reusable workflows) the plugin follows. */
+  fileRequests: number;
+  /** readUrl calls with an etag. */
+  fileConditional: number;
+  /** readUrl answered "not modified". */
+  fileNotModified: number;
+  /** Files served in full. */
+  fileDownloads: number;
+  /** readUrl 404s: a URL that is no shared file. */
+  fileFailed: number;
 }
 
 export const newCounters = (): ReaderCounters => ({
@@ -49,7 +63,20 @@ export const newCounters = (): ReaderCounters => ({
   downloads: 0,
   downloadedBytes: 0,
   failed: 0,
+  fileRequests: 0,
+  fileConditional: 0,
+  fileNotModified: 0,
+  fileDownloads: 0,
+  fileFailed: 0,
 });
+
+/** What the reader serves: the generated repositories and the shared files. */
+export interface ReaderIndex {
+  /** `org/repo` -> entry. */
+  repositories: ReadonlyMap<string, RepositoryIndexEntry>;
+  /** `repo/path` -> entry, whatever the owner. */
+  shared: ReadonlyMap<string, SharedFileIndexEntry>;
+}
 
 /**
  * Serves the generated repositories at `https://scm.bench.local/<org>/<repo>/`
@@ -57,11 +84,13 @@ export const newCounters = (): ReaderCounters => ({
  * commit as etag is a NotModifiedError; otherwise the repository's tar.gz is
  * streamed through the real ReadTreeResponseFactory (the tar parsing and
  * filtering GitHub's reader uses). Broken repositories answer 503 or 404.
+ * Single files are served only for the shared repositories (the platform
+ * team's reusable workflows), at `.../<owner>/<repo>/blob/<ref>/<path>`.
  */
 export class BenchUrlReader implements UrlReaderService {
   constructor(
     private readonly dir: string,
-    private readonly index: ReadonlyMap<string, RepositoryIndexEntry>,
+    private readonly index: ReaderIndex,
     private readonly treeResponseFactory: ReadTreeResponseFactory,
     /** Shared by the readers of every plugin. */
     readonly counters: ReaderCounters = newCounters(),
@@ -85,7 +114,7 @@ export class BenchUrlReader implements UrlReaderService {
     c.requests++;
     if (options?.etag) c.conditional++;
     const { org, repo } = this.locate(url);
-    const entry = this.index.get(`${org}/${repo}`);
+    const entry = this.index.repositories.get(`${org}/${repo}`);
     if (!entry || entry.failure === 404) {
       c.failed++;
       throw new NotFoundError(
@@ -111,8 +140,50 @@ export class BenchUrlReader implements UrlReaderService {
     });
   }
 
-  async readUrl(url: string): Promise<UrlReaderServiceReadUrlResponse> {
-    throw new NotFoundError(`${url}: the bench SCM serves whole trees only`);
+  /**
+   * `repo/path` of a `https://scm.bench.local/<owner>/<repo>/blob/<ref>/<path>`
+   * URL. The owner and ref are not looked at: the bench has one version of
+   * each shared repository, whatever owner and ref the services name.
+   */
+  private locateFile(url: string): string | undefined {
+    try {
+      const { host, pathname } = new URL(url);
+      const [, owner, repo, blob, ref, ...rest] = pathname.split('/');
+      if (host !== SCM_HOST || blob !== 'blob' || !owner || !ref || !repo) {
+        return undefined;
+      }
+      return [repo, ...rest].map(decodeURIComponent).join('/');
+    } catch {
+      // Not a URL, or a malformed escape: nothing the bench SCM has.
+      return undefined;
+    }
+  }
+
+  async readUrl(
+    url: string,
+    options?: UrlReaderServiceReadUrlOptions,
+  ): Promise<UrlReaderServiceReadUrlResponse> {
+    const c = this.counters;
+    c.fileRequests++;
+    if (options?.etag) c.fileConditional++;
+    const key = this.locateFile(url);
+    const entry = key ? this.index.shared.get(key) : undefined;
+    if (!key || !entry) {
+      c.fileFailed++;
+      throw new NotFoundError(
+        `${url} could not be read, 404 Not Found from ${SCM_HOST} (it serves single files of shared repositories only)`,
+      );
+    }
+    if (options?.etag === entry.etag) {
+      c.fileNotModified++;
+      throw new NotModifiedError();
+    }
+    c.fileDownloads++;
+    const [repo, ...file] = key.split('/');
+    return ReadUrlResponseFactory.fromReadable(
+      fs.createReadStream(sharedFilePath(this.dir, repo, file.join('/'))),
+      { etag: entry.etag },
+    );
   }
 
   async search(url: string): Promise<UrlReaderServiceSearchResponse> {
@@ -124,11 +195,14 @@ export class BenchUrlReader implements UrlReaderService {
   }
 }
 
-export function readIndex(dir: string): Map<string, RepositoryIndexEntry> {
+export function readIndex(dir: string): ReaderIndex {
   const index: RepositoryIndex = JSON.parse(
     fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8'),
   );
-  return new Map(Object.entries(index.repositories));
+  return {
+    repositories: new Map(Object.entries(index.repositories)),
+    shared: new Map(Object.entries(index.shared)),
+  };
 }
 
 /**

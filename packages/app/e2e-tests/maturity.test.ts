@@ -54,6 +54,47 @@ test('re-evaluating checkout-service shows progress, then the new result', async
   await expect(page.getByText('Level 2 · Operate').first()).toBeVisible();
 });
 
+test("catalog-service reaches Level 2 through the platform team's shared workflow, shown with both files", async ({
+  page,
+}) => {
+  await signIn(page);
+  await openMaturityTab(page, 'catalog-service', 'Product Catalog Service');
+  await expect(page.getByText('Level 2 · Operate').first()).toBeVisible();
+
+  const row = page
+    .getByRole('row')
+    .filter({ hasText: 'process.container-scan' });
+  await expect(row).toContainText('Pass');
+  await expect(row).toContainText(
+    'Shared file acme/platform-pipelines/.github/workflows/security-scan.yml@v1',
+  );
+  await expect(row).toContainText('called from .github/workflows/ci.yml:41');
+  await expect(
+    row.getByRole('link', { name: /^\.github\/workflows\/ci\.yml:41/ }),
+  ).toHaveAttribute(
+    'href',
+    'http://examples.cnmaturity.local/repos/catalog-service/.github/workflows/ci.yml#L41',
+  );
+});
+
+test('shared-ui-library passes secrets hygiene through the org-wide control', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openMaturityTab(page, 'shared-ui-library', 'Shared UI Library');
+  const row = page
+    .getByRole('row')
+    .filter({ hasText: 'technology.secrets-hygiene' });
+  await expect(row).toContainText('Pass');
+  await expect(row).toContainText(
+    'Org-wide control github-secret-scanning, reviewed 2026-09-01',
+  );
+  await expect(row.getByRole('link', { name: /^evidence/ })).toHaveAttribute(
+    'href',
+    'https://github.com/organizations/acme/settings/security_analysis',
+  );
+});
+
 test('legacy-billing fails ownership with the reason and the fix', async ({
   page,
 }) => {

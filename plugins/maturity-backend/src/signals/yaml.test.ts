@@ -1,0 +1,63 @@
+import fs from 'fs';
+import path from 'path';
+import { EXAMPLE_REPOS } from './__testUtils__/loadRepo';
+import { parseYaml, parseYamlValues } from './yaml';
+
+/** What the extraction reads of a parse: values, lines and errors. */
+const seen = (text: string, parse: typeof parseYaml) => {
+  const parsed = parse(text);
+  return {
+    docs: parsed.docs.map(d => ({ value: d.value, line: d.line })),
+    errors: parsed.errors,
+  };
+};
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return yamlFiles(p);
+    return /\.ya?ml$/.test(e.name) ? [p] : [];
+  });
+}
+
+describe('parseYamlValues', () => {
+  it.each(
+    yamlFiles(EXAMPLE_REPOS).map(f => [path.relative(EXAMPLE_REPOS, f), f]),
+  )('reads %s exactly as the full parser does', (_, file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    expect(seen(text, parseYamlValues)).toEqual(seen(text, parseYaml));
+  });
+
+  it.each([
+    [
+      'scalars of the YAML 1.2 core schema',
+      'a: 014\nb: 0o14\nc: 0x1F\nd: 1e3\ne: .inf\nf: -.Inf\ng: .NaN\nh: yes\ni: on\nj: True\nk: ~\nl: Null\nm:\nn: 2026-11-26\no: "quoted"\np: 12:30\n',
+    ],
+    ['duplicate keys, the last winning', 'a: 1\nb: 2\na: 3\n'],
+    ['merge keys', 'base: {x: 1}\nother:\n  <<: {x: 1, y: 2}\n  y: 3\n'],
+    [
+      'several documents, comments and empty ones',
+      '# head\n---\napiVersion: v1\nkind: Service\n---\n# only a comment\n---\n\n\n- a\n- b\n---\nplain scalar\n',
+    ],
+    [
+      'block scalars',
+      'run: |\n  npm ci\n  npm test\nfolded: >\n  one\n  two\n',
+    ],
+    ['flow collections', 'ports: [80, 443]\nlabels: {app: web, tier: "1"}\n'],
+    ['a broken second document', 'a: 1\n---\nb: [unclosed\n---\nc: 3\n'],
+    ['anchors and aliases', 'x: &base {a: 1}\ny: *base\n'],
+    ['tags', 'Resources:\n  Bucket:\n    Name: !Ref BucketName\n'],
+    ['an empty file', ''],
+    ['tabs where YAML forbids them', 'a:\n\t- b\n'],
+  ])('reads %s as the full parser does', (_, text) => {
+    expect(seen(text, parseYamlValues)).toEqual(seen(text, parseYaml));
+  });
+
+  it('finds node lines through a full parse when asked', () => {
+    const [doc] = parseYamlValues(
+      'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n',
+    ).docs;
+    expect(doc.lineAt(['spec', 'template', 'spec', 'containers', 0])).toBe(6);
+    expect(doc.isBlockScalar(['kind'])).toBe(false);
+  });
+});

@@ -35,7 +35,7 @@ import {
   emptyPlatformFacts,
 } from './repoFiles/platform';
 import { mergeToolPatterns, ToolPatterns } from './tools';
-import { parseYaml, parseYamlValues, YamlDoc } from './yaml';
+import { parseYamlFast, YamlDoc } from './yaml';
 
 /** Bump when the shape or meaning of the extraction changes, so caches recompute. */
 export const EXTRACTION_VERSION = 2;
@@ -118,8 +118,7 @@ export function prepareRepository(
     const text = isHelmTemplatePath(path, chartDirs)
       ? sanitizeHelmTemplate(raw)
       : raw;
-    // CI files look nodes up by path for line numbers; the rest need values.
-    const parsed = isCiFile(path) ? parseYaml(text) : parseYamlValues(text);
+    const parsed = parseYamlFast(text);
     parsed.errors.forEach(message => notes.push({ file: path, message }));
     yaml.set(path, parsed.docs);
   }

@@ -1,13 +1,38 @@
 import fs from 'fs';
 import path from 'path';
 import { EXAMPLE_REPOS } from './__testUtils__/loadRepo';
-import { parseYaml, parseYamlValues } from './yaml';
+import { parseYaml, parseYamlFast } from './yaml';
 
-/** What the extraction reads of a parse: values, lines and errors. */
+/** Every path of a value, to a depth of 8. */
+function pathsOf(value: unknown, prefix: Array<string | number> = []) {
+  const out: Array<Array<string | number>> = [prefix];
+  if (prefix.length >= 8) return out;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      out.push(...pathsOf(v, [...prefix, k]));
+    }
+  }
+  return out;
+}
+
+/**
+ * What the extraction reads of a parse: values, document lines, errors, and
+ * the line and block-scalar answer of every node.
+ */
 const seen = (text: string, parse: typeof parseYaml) => {
   const parsed = parse(text);
   return {
-    docs: parsed.docs.map(d => ({ value: d.value, line: d.line })),
+    docs: parsed.docs.map(d => ({
+      value: d.value,
+      line: d.line,
+      nodes: pathsOf(d.value).map(p => [
+        p.join('.'),
+        d.lineAt(p),
+        d.isBlockScalar(p),
+      ]),
+    })),
     errors: parsed.errors,
   };
 };
@@ -20,12 +45,12 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-describe('parseYamlValues', () => {
+describe('parseYamlFast', () => {
   it.each(
     yamlFiles(EXAMPLE_REPOS).map(f => [path.relative(EXAMPLE_REPOS, f), f]),
   )('reads %s exactly as the full parser does', (_, file) => {
     const text = fs.readFileSync(file, 'utf8');
-    expect(seen(text, parseYamlValues)).toEqual(seen(text, parseYaml));
+    expect(seen(text, parseYamlFast)).toEqual(seen(text, parseYaml));
   });
 
   it.each([
@@ -43,18 +68,25 @@ describe('parseYamlValues', () => {
       'block scalars',
       'run: |\n  npm ci\n  npm test\nfolded: >\n  one\n  two\n',
     ],
-    ['flow collections', 'ports: [80, 443]\nlabels: {app: web, tier: "1"}\n'],
+    [
+      'flow collections',
+      'ports: [80, 443]\nlabels: {app: web, tier: "1"}\nsteps:\n  - { name: a, run: x }\n  - [p, q]\n',
+    ],
+    [
+      'values after comments and empty values',
+      'on:\n  pull_request:\n  push:\n    # only main\n    branches: [main]\njobs:\n\n  # the build\n  build:\n    steps:\n      - run: |\n          npm test\n',
+    ],
     ['a broken second document', 'a: 1\n---\nb: [unclosed\n---\nc: 3\n'],
     ['anchors and aliases', 'x: &base {a: 1}\ny: *base\n'],
     ['tags', 'Resources:\n  Bucket:\n    Name: !Ref BucketName\n'],
     ['an empty file', ''],
     ['tabs where YAML forbids them', 'a:\n\t- b\n'],
   ])('reads %s as the full parser does', (_, text) => {
-    expect(seen(text, parseYamlValues)).toEqual(seen(text, parseYaml));
+    expect(seen(text, parseYamlFast)).toEqual(seen(text, parseYaml));
   });
 
-  it('finds node lines through a full parse when asked', () => {
-    const [doc] = parseYamlValues(
+  it('finds node lines, in flow collections and after comments too', () => {
+    const [doc] = parseYamlFast(
       'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n',
     ).docs;
     expect(doc.lineAt(['spec', 'template', 'spec', 'containers', 0])).toBe(6);

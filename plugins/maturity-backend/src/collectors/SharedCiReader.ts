@@ -281,6 +281,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
           () => reject(new Error(`no answer within ${ms / 1000} s`)),
           ms,
         );
+        // A pending read must not keep a stopping backend alive.
+        timer.unref();
       }),
     ]);
   } finally {

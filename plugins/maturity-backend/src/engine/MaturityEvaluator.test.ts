@@ -19,6 +19,7 @@ import {
 import { component, group } from '../__testUtils__/entities';
 import { MaturityEvaluator } from './MaturityEvaluator';
 import { MaturityMetrics } from './metrics';
+import { treeResponse } from '../__testUtils__/repositories';
 
 const databases = createTestDatabases();
 
@@ -56,19 +57,7 @@ class FakeScm {
         throw new NotModifiedError();
       }
       this.downloads++;
-      const kept = Object.entries(repo.files).filter(([path, content]) =>
-        options?.filter ? options.filter(path, { size: content.length }) : true,
-      );
-      return {
-        etag: repo.etag,
-        files: async () =>
-          kept.map(([path, content]) => ({
-            path,
-            content: async () => Buffer.from(content),
-          })),
-        archive: jest.fn(),
-        dir: jest.fn(),
-      } as any;
+      return treeResponse(repo.files, repo.etag, options);
     },
   };
 }

@@ -78,6 +78,21 @@ describe('parseYamlFast', () => {
     ],
     ['a broken second document', 'a: 1\n---\nb: [unclosed\n---\nc: 3\n'],
     ['anchors and aliases', 'x: &base {a: 1}\ny: *base\n'],
+    [
+      'aliases past the expansion limit',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10)
+        .fill('*a')
+        .join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(
+        10,
+      )
+        .fill('*c')
+        .join(', ')}]\n`,
+    ],
+    [
+      'text that only looks like anchors, aliases or flow keys',
+      "on:\n  schedule:\n    - cron: '*/5 * * * *'\njobs:\n  a:\n    if: ${{ !cancelled() }}\n    steps:\n      - run: npm ci && npm test\n      - run: docker build -t app:${{ github.sha }} .\n      - run: echo *.txt\n",
+    ],
+    ['an unrendered Helm value', 'spec:\n  replicas: {{ .Values.replicas }}\n'],
     ['tags', 'Resources:\n  Bucket:\n    Name: !Ref BucketName\n'],
     ['an empty file', ''],
     ['tabs where YAML forbids them', 'a:\n\t- b\n'],

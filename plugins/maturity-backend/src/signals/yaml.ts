@@ -107,8 +107,11 @@ const FAST_SCHEMA = jsYaml.CORE_SCHEMA.extend({
 // Anchors, aliases and tags take the full parser: it bounds alias expansion
 // and reads tags the way the rest of the extraction expects. So do keys
 // that are collections (`? ` keys, `{ {...} }` as unrendered Helm leaves),
-// which the full parser turns into readable strings.
-const NEEDS_FULL_PARSER = /(?:^|[\s[{,:])[&*!]\S|\{\s*[{[]|^\s*\?\s/m;
+// which the full parser turns into readable strings. Only where a node
+// starts (line start, after `- `, `: `, `[`, `{`, `,`): `a && b`, a cron
+// `* * *` or a GitHub `${{ }}` inside a value are plain text.
+const NEEDS_FULL_PARSER =
+  /(?:^[ \t]*(?:-[ \t]+)*|[:,[{][ \t]*)(?:[&*!][^\s&]|\{\s*[{[])|^\s*\?\s/m;
 
 /** A node as js-yaml's loader reports it: where it starts, what it holds. */
 interface LoadedNode {

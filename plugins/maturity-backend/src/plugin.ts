@@ -91,7 +91,6 @@ export const maturityPlugin = createBackendPlugin({
           tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
           cache: await DatabaseRepoCache.create({ database }),
-          integrations,
           sharedCi: new SharedCiReader({
             urlReader,
             logger,

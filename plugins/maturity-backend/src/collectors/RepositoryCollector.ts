@@ -1,5 +1,4 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
-import { ScmIntegrationRegistry } from '@backstage/integration';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
@@ -15,7 +14,6 @@ import {
   sharedCiReferences,
 } from '../signals/extractRepository';
 import { combinedEtag, SharedCiCycle, SharedCiReader } from './SharedCiReader';
-import { repositoryOwner } from './sharedCiUrls';
 
 /** A full download, an unchanged repository (no download), or a failure. */
 export type RepositoryReadOutcome = 'downloaded' | 'not-modified' | 'failed';
@@ -78,7 +76,6 @@ export class RepositoryCollector {
       onRead?: (outcome: RepositoryReadOutcome) => void;
       /** Follows shared CI definitions; without it they are not read. */
       sharedCi?: SharedCiReader;
-      integrations?: ScmIntegrationRegistry;
     },
   ) {}
 
@@ -288,9 +285,7 @@ export class RepositoryCollector {
   ) {
     const reader = this.options.sharedCi;
     if (!reader || !shared) return undefined;
-    const organizations = new Set(reader.organizations);
-    const owner = repositoryOwner(url, this.options.integrations);
-    if (owner) organizations.add(owner);
+    const organizations = reader.organizationsOf(url);
     const references = sharedCiReferences(prepared, organizations);
     if (references.length === 0) return undefined;
     return shared.resolve(references, url, organizations);

@@ -10,7 +10,7 @@ import {
   targetLabel,
 } from '../signals/ci/sharedReferences';
 import { parseYaml, YamlDoc } from '../signals/yaml';
-import { SharedCiHost, sharedCiUrls } from './sharedCiUrls';
+import { repositoryOwner, SharedCiHost, sharedCiUrls } from './sharedCiUrls';
 
 /** A shared file a cached extraction was made with, to see if it changed. */
 export interface SharedFileVersion {
@@ -204,12 +204,20 @@ export class SharedCiReader {
       maxFileBytes: number;
       timeoutMs?: number;
     },
-  ) {}
-
-  get organizations(): ReadonlySet<string> {
-    return new Set(
-      this.deps.options.organizations.map(o => o.toLocaleLowerCase('en-US')),
+  ) {
+    this.organizations = new Set(
+      deps.options.organizations.map(o => o.toLocaleLowerCase('en-US')),
     );
+  }
+
+  private readonly organizations: ReadonlySet<string>;
+
+  /** Whose actions a repository's CI may call: the configured owners and its own. */
+  organizationsOf(repositoryUrl: string): ReadonlySet<string> {
+    const owner = repositoryOwner(repositoryUrl, this.deps.integrations);
+    return owner && !this.organizations.has(owner)
+      ? new Set([...this.organizations, owner])
+      : this.organizations;
   }
 
   /** One cycle's reads: every URL once. */

@@ -120,7 +120,6 @@ async function setup(files: Record<string, string> = FILES) {
       cache: await DatabaseRepoCache.create({
         database: mockServices.database({ knex }),
       }),
-      integrations,
       sharedCi: new SharedCiReader({
         urlReader,
         logger,

@@ -74,7 +74,6 @@ function collector(scm: FixtureScm, sharedCi: object = {}) {
     urlReader: scm.reader,
     logger,
     cache: memoryRepoCache(),
-    integrations,
     sharedCi: new SharedCiReader({
       urlReader: scm.reader,
       logger,

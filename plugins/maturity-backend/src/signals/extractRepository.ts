@@ -86,6 +86,8 @@ function tidy<T extends FileLocation>(items: T[]): T[] {
 export interface PreparedRepository {
   texts: Map<string, string>;
   paths: string[];
+  /** Directories holding a Chart.yaml ('' for the root). */
+  chartDirs: string[];
   yaml: Map<string, YamlDoc[]>;
   notes: RepoExtraction['notes'];
 }
@@ -122,7 +124,7 @@ export function prepareRepository(
     parsed.errors.forEach(message => notes.push({ file: path, message }));
     yaml.set(path, parsed.docs);
   }
-  return { texts, paths, yaml, notes };
+  return { texts, paths, chartDirs, yaml, notes };
 }
 
 /** The shared CI files (other repositories' workflows, templates) the repository calls. */
@@ -160,11 +162,8 @@ export function extractPrepared(
   options: ExtractOptions = {},
 ): RepoExtraction {
   const patterns = mergeToolPatterns(options.tools);
-  const { texts, paths, yaml } = prepared;
+  const { texts, paths, chartDirs, yaml } = prepared;
   const notes = [...prepared.notes];
-  const chartDirs = paths
-    .filter(p => posix.basename(p) === 'Chart.yaml')
-    .map(dirOf);
   const firstDoc = (path: string) => yaml.get(path)?.[0]?.value;
 
   const kustomize = paths

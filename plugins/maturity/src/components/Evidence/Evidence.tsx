@@ -115,10 +115,24 @@ function FactEvidence(props: { evidence: CheckEvidence }) {
   );
 }
 
+/** " · evidence" linked when the ref is http(s), else the ref as text. */
+function EvidenceLink(props: { evidence: CheckEvidence }) {
+  const { ref } = props.evidence;
+  const href = safeHttpUrl(ref);
+  if (href) {
+    return (
+      <>
+        {' '}
+        · <Link to={href}>evidence</Link>
+      </>
+    );
+  }
+  return <>{ref && ` · evidence: ${ref}`}</>;
+}
+
 function AttestationEvidence(props: { evidence: CheckEvidence }) {
   const e = props.evidence;
   const by = /^attested by (.+)$/i.exec(e.label)?.[1];
-  const href = safeHttpUrl(e.ref);
   return (
     <>
       {by ? (
@@ -131,14 +145,7 @@ function AttestationEvidence(props: { evidence: CheckEvidence }) {
         </>
       )}
       {e.value ? ` on ${dayOf(e.value) ?? e.value}` : ''}
-      {href ? (
-        <>
-          {' '}
-          · <Link to={href}>evidence</Link>
-        </>
-      ) : (
-        e.ref && ` · evidence: ${e.ref}`
-      )}
+      <EvidenceLink evidence={e} />
     </>
   );
 }
@@ -146,19 +153,11 @@ function AttestationEvidence(props: { evidence: CheckEvidence }) {
 /** A control the platform team declared in config, with its last review. */
 function OrgControlEvidence(props: { evidence: CheckEvidence }) {
   const e = props.evidence;
-  const href = safeHttpUrl(e.ref);
   return (
     <>
       Org-wide control <strong>{e.label}</strong>
       {e.value ? `, reviewed ${dayOf(e.value) ?? e.value}` : ''}
-      {href ? (
-        <>
-          {' '}
-          · <Link to={href}>evidence</Link>
-        </>
-      ) : (
-        e.ref && ` · evidence: ${e.ref}`
-      )}
+      <EvidenceLink evidence={e} />
     </>
   );
 }

@@ -32,6 +32,14 @@ const seen = (text: string, parse: typeof parseYaml) => {
         d.lineAt(p),
         d.isBlockScalar(p),
       ]),
+      // Questions about nodes that are not there, as the extraction asks them.
+      missing: pathsOf(d.value).flatMap(p =>
+        [
+          [...p, 'environment'],
+          [...p, 99],
+          [...p, '0'],
+        ].map(q => [q.join('.'), d.lineAt(q), d.isBlockScalar(q)]),
+      ),
     })),
     errors: parsed.errors,
   };

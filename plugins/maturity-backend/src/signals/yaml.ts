@@ -236,12 +236,16 @@ export function parseYamlFast(text: string): ParsedYaml {
       value,
       line: root ? lineOf(contentStart(text, root)) : 1,
       lineAt: path => {
+        // Most questions are about keys that are not there (a job without
+        // `environment:`): the value answers them without any parser.
+        if (!hasPath(value, path)) return undefined;
         const node = nodeAt(path);
         return node
           ? lineOf(contentStart(text, node))
           : fullDoc(index)?.lineAt(path);
       },
       isBlockScalar: path => {
+        if (!hasPath(value, path)) return false;
         const node = nodeAt(path);
         if (!node) return fullDoc(index)?.isBlockScalar(path) ?? false;
         const c = text[contentStart(text, node)];
@@ -250,6 +254,28 @@ export function parseYamlFast(text: string): ParsedYaml {
     });
   });
   return { docs, errors: [] };
+}
+
+/** Whether the parsed value has a node at `path` (a null value counts). */
+function hasPath(
+  value: unknown,
+  path: ReadonlyArray<string | number>,
+): boolean {
+  let v = value;
+  for (const key of path) {
+    if (Array.isArray(v)) {
+      // As the full parser, an index may be given as a string.
+      const i = Number(key);
+      if (!Number.isInteger(i) || i < 0 || i >= v.length) return false;
+      v = v[i];
+    } else if (isRecord(v)) {
+      if (!Object.prototype.hasOwnProperty.call(v, String(key))) return false;
+      v = v[String(key)];
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Narrowing helpers: CI files are user input, so every shape is checked. */

@@ -19,6 +19,12 @@ export interface Config {
     kinds?: string[];
     /** How many repositories are read at once, 1 to 100. Default 8. */
     concurrency?: number;
+    /**
+     * Worker threads that parse repository files (YAML, CI definitions),
+     * 0 to 16; 0 parses on the event loop. Default: the CPU cores less one,
+     * at most 4.
+     */
+    extractionWorkers?: number;
     /** Repository files larger than this many bytes are skipped with a note. Default 1 MiB. */
     maxFileBytes?: number;
     /** Attestations older than this many days no longer pass. Default 365. */

@@ -9,6 +9,7 @@ const cycle = (evaluated: number, unchanged: number, durationMs: number) => ({
   failed: 0,
   durationMs,
   wallMs: durationMs + 3000,
+  cpuMs: (durationMs + 3000) * 1.5,
   repositories: { downloaded: evaluated, notModified: unchanged, failed: 0 },
   scm: {
     requests: evaluated + unchanged,

@@ -5,6 +5,7 @@ import {
 import { Config } from '@backstage/config';
 import { MaturityCheckKind } from '@cnmaturity/plugin-maturity-common';
 import { MaturityCheck, ScannerKind } from '@cnmaturity/plugin-maturity-node';
+import { defaultExtractionWorkers } from './collectors/ExtractionPool';
 import { ToolPatterns, ToolRule } from './signals';
 import { OrgControl, readOrgControls } from './orgControls/readOrgControls';
 
@@ -21,6 +22,8 @@ export interface MaturityConfig {
   kinds: string[];
   /** Repositories read at once. */
   concurrency: number;
+  /** Worker threads parsing repository files; 0 parses on the event loop. */
+  extractionWorkers: number;
   /** Attestations older than this no longer pass. */
   attestationMaxAgeDays: number;
   /** Days of history kept per entity; older rows are pruned daily. */
@@ -149,6 +152,13 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     throw configError('kinds', 'must list at least one kind');
 
   const concurrency = wholeNumber(root, 'concurrency', 8, 1, 100);
+  const extractionWorkers = wholeNumber(
+    root,
+    'extractionWorkers',
+    defaultExtractionWorkers(),
+    0,
+    16,
+  );
   const historyRetentionDays = wholeNumber(
     root,
     'historyRetentionDays',
@@ -192,6 +202,7 @@ export function readMaturityConfig(config: Config): MaturityConfig {
     schedule,
     kinds,
     concurrency,
+    extractionWorkers,
     attestationMaxAgeDays,
     historyRetentionDays,
     maxFileBytes,
@@ -305,4 +316,19 @@ export function applyCheckOverrides(
         weight: o.weight ?? c.weight,
       };
     });
+}
+
+/** Settings of how the work runs, not of what it finds. */
+const OPERATIONAL_SETTINGS = ['schedule', 'concurrency', 'extractionWorkers'];
+
+/**
+ * The `maturity` config that decides results, for the rubric hash: changing
+ * the schedule or the parallelism must not re-evaluate every entity.
+ */
+export function resultSettings(config: Config): unknown {
+  const all = config.getOptionalConfig('maturity')?.get();
+  if (!all || typeof all !== 'object' || Array.isArray(all)) return null;
+  return Object.fromEntries(
+    Object.entries(all).filter(([key]) => !OPERATIONAL_SETTINGS.includes(key)),
+  );
 }

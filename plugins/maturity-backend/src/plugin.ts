@@ -10,10 +10,15 @@ import {
 } from '@cnmaturity/plugin-maturity-node';
 import { builtinChecks } from './checks';
 import { customFactSources, readCustomChecks } from './checks/custom';
+import { ExtractionPool } from './collectors/ExtractionPool';
 import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { readSharedCiOptions } from './collectors/sharedCiConfig';
 import { SharedCiReader } from './collectors/SharedCiReader';
-import { applyCheckOverrides, readMaturityConfig } from './config';
+import {
+  applyCheckOverrides,
+  readMaturityConfig,
+  resultSettings,
+} from './config';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { DatabaseFactStore } from './database/DatabaseFactStore';
 import { DatabaseAttestationStore } from './database/DatabaseAttestationStore';
@@ -56,6 +61,7 @@ export const maturityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         urlReader,
@@ -69,6 +75,7 @@ export const maturityPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        lifecycle,
       }) {
         permissionsRegistry.addPermissions(maturityPermissions);
         const maturityConfig = readMaturityConfig(config);
@@ -84,6 +91,12 @@ export const maturityPlugin = createBackendPlugin({
         });
         const metrics = new MaturityMetrics();
         const integrations = ScmIntegrations.fromConfig(config);
+        const extractor = new ExtractionPool({
+          workers: maturityConfig.extractionWorkers,
+          tools: maturityConfig.detection,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => extractor.close());
         const repositories = new RepositoryCollector({
           urlReader,
           logger,
@@ -91,6 +104,7 @@ export const maturityPlugin = createBackendPlugin({
           tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
           cache: await DatabaseRepoCache.create({ database }),
+          extractor,
           sharedCi: new SharedCiReader({
             urlReader,
             logger,
@@ -108,11 +122,9 @@ export const maturityPlugin = createBackendPlugin({
           logger,
           metrics,
           checks: () => checks,
-          // All of `maturity`, org controls included: a change re-evaluates all.
-          rubricHash: rubricHash(
-            checks,
-            config.getOptionalConfig('maturity')?.get() ?? null,
-          ),
+          // All of `maturity` that decides results, org controls included:
+          // a change re-evaluates all; how the work is run does not.
+          rubricHash: rubricHash(checks, resultSettings(config)),
           kinds: maturityConfig.kinds,
           concurrency: maturityConfig.concurrency,
           tools: maturityConfig.tools,

@@ -20,6 +20,8 @@ export interface CycleMetrics {
   durationMs: number;
   /** From the trigger request to the log line (includes scheduler pickup). */
   wallMs: number;
+  /** CPU time of the backend's threads over that wall time (NaN off Linux). */
+  cpuMs: number;
   /** The collector's outcomes, from the log line. */
   repositories: { downloaded: number; notModified: number; failed: number };
   /** What the SCM was asked during the cycle. */
@@ -86,12 +88,14 @@ async function runCycle(
   const before = await backend.request<ReaderCounters>('reader-counters');
   if (profileFile) await backend.request('profile-start');
   const line = backend.waitForLine(CYCLE_LINE, timeoutMs, CYCLE_FAILED);
+  const cpuBefore = backend.cpuMs() ?? NaN;
   const started = performance.now();
   await client.post(
     '/api/maturity/.backstage/scheduler/v1/tasks/maturity-evaluate/trigger',
   );
   const m = await line;
   const wallMs = performance.now() - started;
+  const cpuMs = (backend.cpuMs() ?? NaN) - cpuBefore;
   if (profileFile) {
     await backend.request('profile-stop', 60_000, { file: profileFile });
   }
@@ -102,6 +106,7 @@ async function runCycle(
     failed: Number(m[3]),
     durationMs: Number(m[4]),
     wallMs,
+    cpuMs,
     repositories: {
       downloaded: Number(m[5]),
       notModified: Number(m[6]),

@@ -8,11 +8,7 @@ import {
   isRelevantRepoFile,
   ToolPatterns,
 } from '../signals';
-import {
-  extractPrepared,
-  prepareRepository,
-  sharedCiReferences,
-} from '../signals/extractRepository';
+import { Extractor, inlineExtractor } from './ExtractionPool';
 import { combinedEtag, SharedCiCycle, SharedCiReader } from './SharedCiReader';
 
 /** A full download, an unchanged repository (no download), or a failure. */
@@ -63,6 +59,8 @@ export function sourceLocationUrl(
  * checks read. Entities that share a repository share the read.
  */
 export class RepositoryCollector {
+  private readonly extractor: Extractor;
+
   constructor(
     private readonly options: {
       urlReader: UrlReaderService;
@@ -76,8 +74,12 @@ export class RepositoryCollector {
       onRead?: (outcome: RepositoryReadOutcome) => void;
       /** Follows shared CI definitions; without it they are not read. */
       sharedCi?: SharedCiReader;
+      /** Where files are parsed; by default on the event loop with `tools`. */
+      extractor?: Extractor;
     },
-  ) {}
+  ) {
+    this.extractor = options.extractor ?? inlineExtractor(options.tools);
+  }
 
   /** A per-cycle reader: one read per repository URL, shared by its entities. */
   startCycle(): RepositoryCycle {
@@ -250,12 +252,19 @@ export class RepositoryCollector {
         await tree.files()
       ).map(async f => ({ path: f.path, content: await f.content() })),
     );
-    const prepared = prepareRepository(files, maxFileBytes);
-    const resolved = await this.resolveShared(prepared, url, shared);
-    const extraction = extractPrepared(prepared, {
+    const reader = this.options.sharedCi;
+    const organizations =
+      reader && shared ? reader.organizationsOf(url) : undefined;
+    const { extraction, shared: resolved } = await this.extractor.extract({
+      files,
       maxFileBytes,
-      tools: this.options.tools,
-      ...(resolved ? { sharedCi: resolved.context } : {}),
+      ...(organizations
+        ? {
+            organizations,
+            resolveShared: references =>
+              shared!.resolve(references, url, organizations),
+          }
+        : {}),
     });
     extraction.notes.push(...skipped);
     toCache.push({
@@ -275,19 +284,5 @@ export class RepositoryCollector {
       extraction,
       ...(version ? { etag: version } : {}),
     };
-  }
-
-  /** Reads the shared CI files the repository calls (none without a reader). */
-  private async resolveShared(
-    prepared: ReturnType<typeof prepareRepository>,
-    url: string,
-    shared: SharedCiCycle | undefined,
-  ) {
-    const reader = this.options.sharedCi;
-    if (!reader || !shared) return undefined;
-    const organizations = reader.organizationsOf(url);
-    const references = sharedCiReferences(prepared, organizations);
-    if (references.length === 0) return undefined;
-    return shared.resolve(references, url, organizations);
   }
 }

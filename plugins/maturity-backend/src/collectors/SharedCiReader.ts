@@ -28,7 +28,7 @@ export interface SharedCiOptions {
 }
 
 type Fetched =
-  | { ok: true; url: string; etag: string; docs: YamlDoc[] }
+  | { ok: true; url: string; etag: string; docs: YamlDoc[]; text: string }
   | { ok: false; url: string; reason: string; notFound: boolean };
 
 /** Shared files are small; a larger one is not parsed. */
@@ -39,9 +39,16 @@ const REMEMBERED = 2_000;
 const hashText = (text: string) =>
   `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 
+/** A shared file as an extraction worker receives it: the text, not the parse. */
+export type SharedCiFileText =
+  | Exclude<SharedCiFile, { status: 'read' }>
+  | { status: 'read'; label: string; url: string; etag: string; text: string };
+
 /** The shared files of one repository, resolved for extraction. */
 export interface ResolvedSharedCi {
   context: SharedCiContext;
+  /** The same files by reference key, for a worker to parse (cached there). */
+  texts: Array<[string, SharedCiFileText]>;
   /** Every URL the extraction depends on, to revalidate an unchanged repository. */
   files: SharedFileVersion[];
 }
@@ -88,6 +95,7 @@ export class SharedCiCycle {
   ): Promise<ResolvedSharedCi> {
     const { options, integrations } = this.deps;
     const files = new Map<string, SharedCiFile>();
+    const texts = new Map<string, SharedCiFileText>();
     const versions = new Map<string, SharedFileVersion>();
     let level = [...references];
     for (let depth = 1; depth <= options.maxDepth && level.length; depth++) {
@@ -131,6 +139,13 @@ export class SharedCiCycle {
             url: fetched.url,
             docs: fetched.docs,
           });
+          texts.set(key, {
+            status: 'read',
+            label,
+            url: fetched.url,
+            etag: fetched.etag,
+            text: fetched.text,
+          });
           next.push(
             ...findSharedReferences(
               reference.kind,
@@ -149,6 +164,10 @@ export class SharedCiCycle {
         organizations,
         maxDepth: options.maxDepth,
       },
+      texts: [...files].map(([key, file]) => [
+        key,
+        texts.get(key) ?? (file as SharedCiFileText),
+      ]),
       files: [...versions.values()].sort((a, b) => a.url.localeCompare(b.url)),
     };
   }
@@ -192,7 +211,7 @@ export class SharedCiCycle {
 export class SharedCiReader {
   private readonly remembered = new Map<
     string,
-    { etag: string; docs: YamlDoc[] }
+    { etag: string; docs: YamlDoc[]; text: string }
   >();
 
   constructor(
@@ -252,12 +271,12 @@ export class SharedCiReader {
         return { ok: false, url, reason: parsed.errors[0], notFound: false };
       }
       const etag = response.etag || hashText(text);
-      this.remember(url, { etag, docs: parsed.docs });
-      return { ok: true, url, etag, docs: parsed.docs };
+      this.remember(url, { etag, docs: parsed.docs, text });
+      return { ok: true, url, etag, docs: parsed.docs, text };
     } catch (e) {
       const name = e instanceof Error ? e.name : '';
       if (name === 'NotModifiedError' && last) {
-        return { ok: true, url, etag: last.etag, docs: last.docs };
+        return { ok: true, url, ...last };
       }
       const reason = e instanceof Error ? e.message : String(e);
       this.deps.logger.warn(`Could not read shared CI file ${url}: ${reason}`);
@@ -270,7 +289,10 @@ export class SharedCiReader {
     }
   }
 
-  private remember(url: string, entry: { etag: string; docs: YamlDoc[] }) {
+  private remember(
+    url: string,
+    entry: { etag: string; docs: YamlDoc[]; text: string },
+  ) {
     this.remembered.delete(url);
     this.remembered.set(url, entry);
     if (this.remembered.size > REMEMBERED) {

@@ -13,6 +13,8 @@ import { evaluateChecks } from '../engine/evaluateChecks';
 import { RepositoryCollector } from './RepositoryCollector';
 import { readSharedCiOptions } from './sharedCiConfig';
 import { SharedCiReader } from './SharedCiReader';
+import { ExtractionPool, Extractor } from './ExtractionPool';
+import { workerPool } from '../__testUtils__/workerPool';
 
 /*
  * Fixture repositories on github.com and gitlab.com behind one in-memory
@@ -66,6 +68,9 @@ class FixtureScm {
   }
 }
 
+/** Where files are parsed: every case runs on the event loop and on a worker. */
+let extractor: Extractor | undefined;
+
 function collector(scm: FixtureScm, sharedCi: object = {}) {
   const config = new ConfigReader({ maturity: { sharedCi } });
   const integrations = ScmIntegrations.fromConfig(config);
@@ -74,6 +79,7 @@ function collector(scm: FixtureScm, sharedCi: object = {}) {
     urlReader: scm.reader,
     logger,
     cache: memoryRepoCache(),
+    ...(extractor ? { extractor } : {}),
     sharedCi: new SharedCiReader({
       urlReader: scm.reader,
       logger,
@@ -151,7 +157,22 @@ function githubScm() {
   return scm;
 }
 
-describe('shared CI definitions', () => {
+describe.each([
+  ['on the event loop', () => undefined],
+  ['on a worker thread', () => workerPool()],
+])('shared CI definitions, parsed %s', (_, create) => {
+  beforeAll(() => {
+    extractor = create();
+  });
+  afterAll(async () => {
+    if (extractor instanceof ExtractionPool) {
+      expect(extractor.counts).toMatchObject({ inline: 0 });
+      expect(extractor.counts.onWorkers).toBeGreaterThan(10);
+    }
+    await extractor?.close();
+    extractor = undefined;
+  });
+
   it('a service whose workflow only calls a shared workflow running Trivy and gitleaks passes both checks, with evidence naming both files', async () => {
     const scm = githubScm();
     const cycle = collector(scm).startCycle();

@@ -365,6 +365,41 @@ describe.each(databases.eachSupportedId())(
       expect(next).toMatchObject({ evaluated: 1, skipped: 2 });
     });
 
+    it('reads the next page while the previous one is being stored, and stores every page', async () => {
+      const entities = [service('a'), service('b'), service('c'), team];
+      const { evaluator, scm, store } = await setup({ entities, pageSize: 1 });
+      const events: string[] = [];
+      const readTree = scm.reader.readTree.bind(scm.reader);
+      scm.reader.readTree = async (url, options) => {
+        events.push(`read ${url.split('/').at(-2)}`);
+        return readTree(url, options);
+      };
+      const upsert = store.upsertResults.bind(store);
+      const spy = jest
+        .spyOn(store, 'upsertResults')
+        .mockImplementation(async records => {
+          const names = records.map(r => r.entityRef.split('/')[1]).join();
+          events.push(`store ${names} starts`);
+          // A slow write: the next page's reads go on meanwhile.
+          await new Promise(resolve => setTimeout(resolve, 50));
+          await upsert(records);
+          events.push(`store ${names} done`);
+        });
+      const stats = await evaluator().evaluateAll();
+      spy.mockRestore();
+      expect(stats).toMatchObject({ evaluated: 3, failed: 0 });
+      expect(events.indexOf('read b')).toBeLessThan(
+        events.indexOf('store a done'),
+      );
+      // Never more than one page waiting: a is stored before b's store starts.
+      expect(events.indexOf('store a done')).toBeLessThan(
+        events.indexOf('store b starts'),
+      );
+      expect(events.at(-1)).toBe('store c done');
+      const stored = await store.listSummaryRows({}, '2026-11-25');
+      expect(stored.map(r => r.name).sort()).toEqual(['a', 'b', 'c']);
+    });
+
     it('refreshes one entity on demand even when nothing changed', async () => {
       const entities = [service('a'), team];
       const { evaluator, store } = await setup({ entities });

@@ -35,6 +35,16 @@ export interface CycleStats {
   durationMs: number;
 }
 
+/** A page evaluated, to be stored. */
+interface PageOutcome {
+  records: EntityResultRecord[];
+  skipped: number;
+  /** Not evaluated: their stored results are kept, marked stale. */
+  failedRefs: string[];
+  /** Why, for the stale mark and the error of evaluateOne. */
+  lastError: string;
+}
+
 const lowerRef = (e: Entity) =>
   stringifyEntityRef(e).toLocaleLowerCase('en-US');
 
@@ -97,6 +107,10 @@ export class MaturityEvaluator {
     const relatedCache: RelatedCache = new Map();
     const totals = { evaluated: 0, skipped: 0, failed: 0 };
     const pageSize = this.options.pageSize ?? PAGE_SIZE;
+    // A page is stored while the next one is read and evaluated, so the
+    // extraction workers are not idle while results are written. At most
+    // one page waits to be stored.
+    let storing: Promise<void> = Promise.resolve();
     try {
       const credentials = await auth.getOwnServiceCredentials();
       let cursor: string | undefined;
@@ -111,18 +125,26 @@ export class MaturityEvaluator {
               },
           { credentials },
         );
-        const stats = await this.evaluatePage(
+        const outcome = await this.evaluatePage(
           page.items,
           repositories,
           false,
           relatedCache,
         );
-        totals.evaluated += stats.evaluated;
-        totals.skipped += stats.skipped;
-        totals.failed += stats.failed;
+        await storing;
+        storing = this.storePage(outcome, repositories);
+        // Awaited before the next page or at the end; until then a failure
+        // must not count as unhandled.
+        storing.catch(() => {});
+        totals.evaluated += outcome.records.length;
+        totals.skipped += outcome.skipped;
+        totals.failed += outcome.failedRefs.length;
         cursor = page.pageInfo.nextCursor;
       } while (cursor);
+      await storing;
     } catch (e) {
+      // What was evaluated before the failure is still stored if it can be.
+      await storing.catch(() => {});
       // The catalog itself failed: what was stored stays; the next cycle
       // skips what this one finished and carries on from there.
       this.metrics.cycleFinished((Date.now() - started) / 1000, 'failed');
@@ -162,23 +184,22 @@ export class MaturityEvaluator {
       credentials,
     });
     if (!entity) return undefined;
-    const stats = await this.evaluatePage(
-      [entity],
-      this.options.startRepositoryCycle(),
-      true,
-    );
-    if (stats.failed) {
-      throw new Error(`Could not evaluate ${entityRef}: ${stats.lastError}`);
+    const repositories = this.options.startRepositoryCycle();
+    const outcome = await this.evaluatePage([entity], repositories, true);
+    await this.storePage(outcome, repositories);
+    if (outcome.failedRefs.length) {
+      throw new Error(`Could not evaluate ${entityRef}: ${outcome.lastError}`);
     }
-    return stats.records[0];
+    return outcome.records[0];
   }
 
+  /** Collects the page's signals and evaluates what changed; stores nothing. */
   private async evaluatePage(
     entities: Entity[],
     repositories: RepositoryCycle,
     force: boolean,
     relatedCache?: RelatedCache,
-  ) {
+  ): Promise<PageOutcome> {
     const { store, logger } = this.options;
     const refs = entities.map(safeRef);
     let related: Map<string, Entity>;
@@ -201,15 +222,7 @@ export class MaturityEvaluator {
       logger.warn(
         `Maturity: ${entities.length} entities not evaluated, ${reason}`,
       );
-      await store.markStale(refs, withTime(reason)).catch(() => {});
-      this.metrics.entitiesHandled('failed', entities.length);
-      return {
-        evaluated: 0,
-        skipped: 0,
-        failed: entities.length,
-        records: [] as EntityResultRecord[],
-        lastError: reason,
-      };
+      return { records: [], skipped: 0, failedRefs: refs, lastError: reason };
     }
 
     const checks = this.options.checks();
@@ -280,23 +293,26 @@ export class MaturityEvaluator {
     const records = outcomes.filter(
       (r): r is EntityResultRecord => r !== undefined,
     );
+    return {
+      records,
+      skipped,
+      failedRefs,
+      lastError: lastError && `the evaluation failed: ${lastError}`,
+    };
+  }
+
+  /** Caches the page's repository reads, stores its results, marks failures stale. */
+  private async storePage(outcome: PageOutcome, repositories: RepositoryCycle) {
+    const { store } = this.options;
+    const { records, skipped, failedRefs, lastError } = outcome;
     await repositories.flush();
     await store.upsertResults(records);
     if (failedRefs.length) {
-      await store.markStale(
-        failedRefs,
-        withTime(`the evaluation failed: ${lastError}`),
-      );
+      // Best effort: the stored results stay either way.
+      await store.markStale(failedRefs, withTime(lastError)).catch(() => {});
     }
     this.metrics.entitiesHandled('evaluated', records.length);
     this.metrics.entitiesHandled('skipped', skipped);
     this.metrics.entitiesHandled('failed', failedRefs.length);
-    return {
-      evaluated: records.length,
-      skipped,
-      failed: failedRefs.length,
-      records,
-      lastError,
-    };
   }
 }

@@ -1,0 +1,20 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ExtractionPool } from '../collectors/ExtractionPool';
+
+/**
+ * A pool with one real worker thread. Jest's transform does not reach
+ * worker threads, so the worker loads the TypeScript sources through the
+ * Backstage CLI's Node hook, as `backstage-cli package start` does.
+ */
+export function workerPool(
+  logger = mockServices.logger.mock(),
+): ExtractionPool {
+  return new ExtractionPool({
+    workers: 1,
+    logger,
+    execArgv: [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+    ],
+  });
+}

@@ -1,0 +1,109 @@
+import fs from 'fs';
+import path from 'path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { EXAMPLE_REPOS, loadRepo } from '../signals/__testUtils__/loadRepo';
+import { workerPool } from '../__testUtils__/workerPool';
+import { ExtractionPool, inlineExtractor } from './ExtractionPool';
+
+const examples = fs
+  .readdirSync(EXAMPLE_REPOS)
+  .map(name => [name, loadRepo(path.join(EXAMPLE_REPOS, name))] as const);
+
+describe('ExtractionPool', () => {
+  it('extracts every example repository on a worker exactly as on the event loop', async () => {
+    const logger = mockServices.logger.mock();
+    const pool = workerPool(logger);
+    const inline = inlineExtractor();
+    try {
+      for (const [name, files] of examples) {
+        const request = { files, maxFileBytes: 64 * 1024 };
+        const [onWorker, onLoop] = await Promise.all([
+          pool.extract(request),
+          inline.extract(request),
+        ]);
+        expect({ name, ...onWorker }).toEqual({ name, ...onLoop });
+      }
+      expect(pool.counts).toEqual({ onWorkers: examples.length, inline: 0 });
+      expect(logger.warn).not.toHaveBeenCalled();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('spreads jobs over its workers and answers each job with its own repository', async () => {
+    const pool = new ExtractionPool({
+      ...workerPoolOptions(),
+      workers: 2,
+    });
+    try {
+      const results = await Promise.all(
+        examples.map(([, files]) =>
+          pool.extract({ files, maxFileBytes: 64 * 1024 }),
+        ),
+      );
+      const expected = await Promise.all(
+        examples.map(([, files]) =>
+          inlineExtractor().extract({ files, maxFileBytes: 64 * 1024 }),
+        ),
+      );
+      expect(results).toEqual(expected);
+      expect(pool.counts.onWorkers).toBe(examples.length);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('parses on the event loop when a worker cannot start, and says so once', async () => {
+    const logger = mockServices.logger.mock();
+    const pool = new ExtractionPool({
+      workers: 2,
+      logger,
+      execArgv: ['--require', '/nonexistent/hook.cjs'],
+    });
+    try {
+      const [name, files] = examples[0];
+      const outcome = await pool.extract({ files, maxFileBytes: 64 * 1024 });
+      const again = await pool.extract({ files, maxFileBytes: 64 * 1024 });
+      const expected = await inlineExtractor().extract({
+        files,
+        maxFileBytes: 64 * 1024,
+      });
+      expect({ name, ...outcome }).toEqual({ name, ...expected });
+      expect(again).toEqual(expected);
+      expect(pool.counts).toEqual({ onWorkers: 0, inline: 2 });
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn.mock.calls[0][0]).toMatch(
+        /^A repository extraction worker stopped \(Error: Cannot find module '\/nonexistent\/hook.cjs'\); its repositories are parsed on the event loop/,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('with no workers, or once closed, parses on the event loop', async () => {
+    const [, files] = examples[0];
+    const none = new ExtractionPool({
+      workers: 0,
+      logger: mockServices.logger.mock(),
+    });
+    await none.extract({ files, maxFileBytes: 64 * 1024 });
+    expect(none.counts).toEqual({ onWorkers: 0, inline: 1 });
+
+    const closed = workerPool();
+    await closed.extract({ files, maxFileBytes: 64 * 1024 });
+    await closed.close();
+    await closed.extract({ files, maxFileBytes: 64 * 1024 });
+    expect(closed.counts).toEqual({ onWorkers: 1, inline: 1 });
+  });
+});
+
+function workerPoolOptions() {
+  return {
+    workers: 1,
+    logger: mockServices.logger.mock(),
+    execArgv: [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+    ],
+  };
+}

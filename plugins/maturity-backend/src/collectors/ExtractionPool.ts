@@ -1,0 +1,377 @@
+import { availableParallelism } from 'node:os';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
+import type { SharedReference } from '../signals/ci/sharedReferences';
+import {
+  extractPrepared,
+  PreparedRepository,
+  prepareRepository,
+  RepoFile,
+  sharedCiReferences,
+} from '../signals/extractRepository';
+import type { ToolPatterns } from '../signals/tools';
+import { parseYaml, YamlDoc } from '../signals/yaml';
+import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
+
+// This module is both sides of the pool: the event loop's (ExtractionPool)
+// and the worker's (runExtractionWorker). It imports only the pure
+// extraction, so a worker loads little.
+
+/** One repository's files to extract, and how to follow its shared CI. */
+export interface ExtractionRequest {
+  files: readonly RepoFile[];
+  maxFileBytes: number;
+  /** Owners whose actions are followed; without it shared CI is not looked for. */
+  organizations?: ReadonlySet<string>;
+  /** Reads the shared files the repository calls (on the event loop). */
+  resolveShared?: (references: SharedReference[]) => Promise<ResolvedSharedCi>;
+}
+
+export interface ExtractionOutcome {
+  extraction: RepoExtraction;
+  /** The shared files followed, when there were any. */
+  shared?: ResolvedSharedCi;
+}
+
+/** Turns a repository's files into the extraction the checks read. */
+export interface Extractor {
+  extract(request: ExtractionRequest): Promise<ExtractionOutcome>;
+  close(): Promise<void>;
+}
+
+/** On the event loop: what tests and a pool without workers use. */
+export function inlineExtractor(tools?: Partial<ToolPatterns>): Extractor {
+  return {
+    async extract(request) {
+      const prepared = prepareRepository(request.files, request.maxFileBytes);
+      const references = request.organizations
+        ? sharedCiReferences(prepared, request.organizations)
+        : [];
+      const shared =
+        references.length && request.resolveShared
+          ? await request.resolveShared(references)
+          : undefined;
+      const extraction = extractPrepared(prepared, {
+        maxFileBytes: request.maxFileBytes,
+        tools,
+        ...(shared ? { sharedCi: shared.context } : {}),
+      });
+      return { extraction, ...(shared ? { shared } : {}) };
+    },
+    close: async () => {},
+  };
+}
+
+/** Workers for a machine: one core stays with the event loop; at most 4. */
+export function defaultExtractionWorkers(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
+}
+
+type ToWorker =
+  | {
+      type: 'prepare';
+      id: number;
+      /** Every file's bytes in one buffer, transferred rather than copied. */
+      bytes: ArrayBuffer;
+      files: Array<{ path: string; start: number; end: number }>;
+      maxFileBytes: number;
+      organizations?: string[];
+    }
+  | {
+      type: 'extract';
+      id: number;
+      files: Array<[string, SharedCiFileText]>;
+      organizations: string[];
+      maxDepth: number;
+    }
+  | { type: 'drop'; id: number };
+
+type FromWorker =
+  | { id: number; extraction: RepoExtraction }
+  | { id: number; references: SharedReference[] }
+  | { id: number; error: string };
+
+interface Pending {
+  resolve(reply: FromWorker): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  alive: boolean;
+}
+
+/** The worker's reply never came: the job is done on the event loop. */
+class WorkerGone extends Error {}
+
+/**
+ * Parses repositories on worker threads, so that YAML parsing and CI
+ * recognition (a quarter of a cycle on the event loop) use the other cores
+ * while the event loop reads archives, evaluates checks and writes results.
+ * Shared CI files are still read on the event loop: a worker asks for them
+ * between parsing and extraction. A worker that cannot start or dies hands
+ * its jobs back to the event loop, so extraction never depends on it.
+ */
+export class ExtractionPool implements Extractor {
+  /**
+   * What a worker runs. A static of the exported class, so that the built
+   * module keeps it (an unused export would be tree-shaken away).
+   */
+  static readonly workerMain = runExtractionWorker;
+
+  private workers: PoolWorker[] | undefined;
+  private readonly inline: Extractor;
+  private nextId = 1;
+  private warned = false;
+  /** Repositories extracted on a worker, and on the event loop. */
+  readonly counts = { onWorkers: 0, inline: 0 };
+
+  constructor(
+    private readonly options: {
+      /** 0: everything on the event loop. */
+      workers: number;
+      tools?: Partial<ToolPatterns>;
+      logger: LoggerService;
+      /** Node options of the workers; by default the process's own. */
+      execArgv?: string[];
+    },
+  ) {
+    this.inline = inlineExtractor(options.tools);
+  }
+
+  async extract(request: ExtractionRequest): Promise<ExtractionOutcome> {
+    const target = this.pick();
+    if (target) {
+      try {
+        const outcome = await this.onWorker(target, request);
+        this.counts.onWorkers++;
+        return outcome;
+      } catch (e) {
+        if (!(e instanceof WorkerGone)) throw e;
+      }
+    }
+    this.counts.inline++;
+    return this.inline.extract(request);
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers ?? [];
+    this.workers = [];
+    for (const w of workers) {
+      // Stopped on purpose: no warning, and pending jobs finish inline.
+      w.alive = false;
+      for (const p of w.pending.values()) p.reject(new WorkerGone('closed'));
+      w.pending.clear();
+    }
+    await Promise.all(workers.map(w => w.worker.terminate()));
+  }
+
+  /** The live worker with the fewest jobs; started on first use. */
+  private pick(): PoolWorker | undefined {
+    this.workers ??= Array.from({ length: this.options.workers }, () =>
+      this.start(),
+    );
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) {
+      if (w.alive && (!best || w.pending.size < best.pending.size)) best = w;
+    }
+    return best;
+  }
+
+  private start(): PoolWorker {
+    // The worker loads this very module (compiled, or through the process's
+    // TypeScript hook in development), so no separate entry file is built.
+    const worker = new Worker(
+      `require(${JSON.stringify(__filename)}).ExtractionPool.workerMain();`,
+      {
+        eval: true,
+        workerData: { tools: this.options.tools },
+        ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
+      },
+    );
+    worker.unref();
+    const self: PoolWorker = { worker, pending: new Map(), alive: true };
+    const fail = (reason: string) => {
+      if (!self.alive) return;
+      self.alive = false;
+      if (!this.warned) {
+        this.warned = true;
+        this.options.logger.warn(
+          `A repository extraction worker stopped (${reason}); its repositories are parsed on the event loop`,
+        );
+      }
+      for (const p of self.pending.values()) p.reject(new WorkerGone(reason));
+      self.pending.clear();
+    };
+    worker.on('message', (reply: FromWorker) => {
+      const p = self.pending.get(reply.id);
+      self.pending.delete(reply.id);
+      p?.resolve(reply);
+    });
+    worker.on('error', e => fail(String(e).split('\n')[0].slice(0, 300)));
+    worker.on('exit', code => fail(`exit code ${code}`));
+    return self;
+  }
+
+  private send(
+    w: PoolWorker,
+    message: ToWorker,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<FromWorker> {
+    if (!w.alive) return Promise.reject(new WorkerGone('stopped'));
+    return new Promise<FromWorker>((resolve, reject) => {
+      w.pending.set(message.id, { resolve, reject });
+      w.worker.postMessage(message, transfer);
+    });
+  }
+
+  private async onWorker(
+    w: PoolWorker,
+    request: ExtractionRequest,
+  ): Promise<ExtractionOutcome> {
+    const id = this.nextId++;
+    const { bytes, files } = packFiles(request.files);
+    const first = await this.send(
+      w,
+      {
+        type: 'prepare',
+        id,
+        bytes,
+        files,
+        maxFileBytes: request.maxFileBytes,
+        ...(request.organizations
+          ? { organizations: [...request.organizations] }
+          : {}),
+      },
+      [bytes],
+    );
+    if ('error' in first) throw new Error(first.error);
+    if ('extraction' in first) return { extraction: first.extraction };
+    let shared: ResolvedSharedCi;
+    try {
+      shared = await request.resolveShared!(first.references);
+    } catch (e) {
+      w.worker.postMessage({ type: 'drop', id } satisfies ToWorker);
+      throw e;
+    }
+    const second = await this.send(w, {
+      type: 'extract',
+      id,
+      files: shared.texts,
+      organizations: [...shared.context.organizations],
+      maxDepth: shared.context.maxDepth,
+    });
+    if ('error' in second) throw new Error(second.error);
+    if (!('extraction' in second)) throw new Error('unexpected worker reply');
+    return { extraction: second.extraction, shared };
+  }
+}
+
+/** The files' bytes copied into one transferable buffer. */
+function packFiles(files: readonly RepoFile[]) {
+  const contents = files.map(f =>
+    typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content,
+  );
+  const total = contents.reduce((n, c) => n + c.length, 0);
+  // Not from Node's shared pool: the whole ArrayBuffer is handed over.
+  const all = Buffer.allocUnsafeSlow(total);
+  let offset = 0;
+  const placed = files.map((f, i) => {
+    const start = offset;
+    contents[i].copy(all, start);
+    offset += contents[i].length;
+    return { path: f.path, start, end: offset };
+  });
+  return { bytes: all.buffer as ArrayBuffer, files: placed };
+}
+
+/** Parsed shared files, by URL and version, reused across repositories. */
+const SHARED_DOCS_KEPT = 500;
+
+/** The worker's side: answers `prepare`, `extract` and `drop` messages. */
+function runExtractionWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('runExtractionWorker runs in a worker thread');
+  const tools: Partial<ToolPatterns> | undefined = workerData?.tools;
+  const waiting = new Map<
+    number,
+    { prepared: PreparedRepository; maxFileBytes: number }
+  >();
+  const sharedDocs = new Map<string, YamlDoc[]>();
+  const docsOf = (url: string, etag: string, text: string) => {
+    const key = `${url}\n${etag}`;
+    let docs = sharedDocs.get(key);
+    if (!docs) {
+      docs = parseYaml(text).docs;
+      sharedDocs.set(key, docs);
+      if (sharedDocs.size > SHARED_DOCS_KEPT) {
+        sharedDocs.delete(sharedDocs.keys().next().value!);
+      }
+    }
+    return docs;
+  };
+  const handle = (m: ToWorker): FromWorker | undefined => {
+    if (m.type === 'drop') {
+      waiting.delete(m.id);
+      return undefined;
+    }
+    if (m.type === 'prepare') {
+      const all = Buffer.from(m.bytes);
+      const files = m.files.map(f => ({
+        path: f.path,
+        content: all.subarray(f.start, f.end),
+      }));
+      const prepared = prepareRepository(files, m.maxFileBytes);
+      const references = m.organizations
+        ? sharedCiReferences(prepared, new Set(m.organizations))
+        : [];
+      if (references.length) {
+        waiting.set(m.id, { prepared, maxFileBytes: m.maxFileBytes });
+        return { id: m.id, references };
+      }
+      const extraction = extractPrepared(prepared, {
+        maxFileBytes: m.maxFileBytes,
+        tools,
+      });
+      return { id: m.id, extraction };
+    }
+    const job = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (!job) return { id: m.id, error: 'the prepared repository is gone' };
+    const files = new Map(
+      m.files.map(([key, f]) => [
+        key,
+        f.status === 'read'
+          ? {
+              status: 'read' as const,
+              label: f.label,
+              url: f.url,
+              docs: docsOf(f.url, f.etag, f.text),
+            }
+          : f,
+      ]),
+    );
+    const extraction = extractPrepared(job.prepared, {
+      maxFileBytes: job.maxFileBytes,
+      tools,
+      sharedCi: {
+        lookup: { get: key => files.get(key) },
+        organizations: new Set(m.organizations),
+        maxDepth: m.maxDepth,
+      },
+    });
+    return { id: m.id, extraction };
+  };
+  port.on('message', (m: ToWorker) => {
+    let reply: FromWorker | undefined;
+    try {
+      reply = handle(m);
+    } catch (e) {
+      // Extraction never throws on content; this is a bug, reported per job.
+      reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
+    }
+    if (reply) port.postMessage(reply);
+  });
+}

@@ -17,7 +17,7 @@ export interface Config {
     };
     /** Entity kinds to evaluate. Defaults to `[Component]`. */
     kinds?: string[];
-    /** How many repositories are read at once, 1 to 100. Default 8. */
+    /** How many entities are read and evaluated at once, 1 to 100. Default 16. */
     concurrency?: number;
     /**
      * Worker threads that parse repository files (YAML, CI definitions),

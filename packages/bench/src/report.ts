@@ -131,6 +131,7 @@ function loadRows(runs: RunMetrics[]): string[][] {
     range(ls.map(l => l.p99)),
     range(ls.map(l => l.throughput)),
     String(ls.reduce((sum, l) => sum + l.errors, 0)),
+    range(ls.map(l => (l.peakRssBytes ?? NaN) / MiB)),
   ]);
 }
 
@@ -504,6 +505,7 @@ export function renderReport(input: ReportInput): string {
         'p99 ms',
         'req/s',
         'errors',
+        'backend peak RSS MiB after',
       ],
       groups.flatMap(loadRows),
     ),

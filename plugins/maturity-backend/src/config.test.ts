@@ -12,7 +12,8 @@ describe('readMaturityConfig', () => {
     expect(config.schedule.frequency).toEqual({ minutes: 30 });
     expect(config.kinds).toEqual(['Component']);
     expect(config.checks).toEqual({});
-    expect(config.concurrency).toBe(8);
+    expect(config.concurrency).toBe(16);
+    expect(config.extractionWorkers).toBeGreaterThanOrEqual(0);
     expect(config.attestationMaxAgeDays).toBe(365);
     expect(config.maxFileBytes).toBe(1024 * 1024);
     expect(config.tools).toEqual({ allowed: [], denied: [] });

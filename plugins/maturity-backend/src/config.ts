@@ -151,7 +151,7 @@ export function readMaturityConfig(config: Config): MaturityConfig {
   if (kinds.length === 0)
     throw configError('kinds', 'must list at least one kind');
 
-  const concurrency = wholeNumber(root, 'concurrency', 8, 1, 100);
+  const concurrency = wholeNumber(root, 'concurrency', 16, 1, 100);
   const extractionWorkers = wholeNumber(
     root,
     'extractionWorkers',

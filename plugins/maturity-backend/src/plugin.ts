@@ -84,26 +84,27 @@ export const maturityPlugin = createBackendPlugin({
           maturityConfig.checks,
         );
         assertOrgControlChecks(maturityConfig.orgControls, checks);
-        const store = await DatabaseMaturityStore.create({ database });
-        const facts = await DatabaseFactStore.create({ database });
-        const attestations = await DatabaseAttestationStore.create({
-          database,
-        });
-        const metrics = new MaturityMetrics();
-        const integrations = ScmIntegrations.fromConfig(config);
         const extractor = new ExtractionPool({
           workers: maturityConfig.extractionWorkers,
           tools: maturityConfig.detection,
           logger,
         });
         lifecycle.addShutdownHook(() => extractor.close());
+        const { deflate } = extractor;
+        const store = await DatabaseMaturityStore.create({ database, deflate });
+        const facts = await DatabaseFactStore.create({ database });
+        const attestations = await DatabaseAttestationStore.create({
+          database,
+        });
+        const metrics = new MaturityMetrics();
+        const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new RepositoryCollector({
           urlReader,
           logger,
           onRead: outcome => metrics.repositoryRead(outcome),
           tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
-          cache: await DatabaseRepoCache.create({ database }),
+          cache: await DatabaseRepoCache.create({ database, deflate }),
           extractor,
           sharedCi: new SharedCiReader({
             urlReader,

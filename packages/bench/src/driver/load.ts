@@ -14,6 +14,8 @@ export interface LoadResult {
   max: number;
   /** Non-2xx responses, errors and timeouts. */
   errors: number;
+  /** The backend's peak RSS since the cycles, once this load was over. */
+  peakRssBytes?: number;
 }
 
 /** Nearest-rank percentile of sorted samples. */

@@ -126,6 +126,9 @@ const MATURITY_CONFIG = {
   maturity: {
     schedule: { frequency: { trigger: 'manual' }, timeout: { hours: 2 } },
     kinds: ['Component'],
+    ...(process.env.BENCH_CONCURRENCY
+      ? { concurrency: Number(process.env.BENCH_CONCURRENCY) }
+      : {}),
     sharedCi: {
       hosts: [
         {
@@ -296,7 +299,8 @@ export const maturityTool: BenchTool<RunMetrics> = {
           if (result.errors > 0) {
             warnings.push(`${e.endpoint}: ${result.errors} errors under load`);
           }
-          load.push(result);
+          // Which load raises the peak: it only grows.
+          load.push({ ...result, peakRssBytes: backend.memory().peak });
         }
       }
       const peakRssBytes = backend.memory().peak;

@@ -1,6 +1,8 @@
 import fs from 'fs';
 import path from 'path';
+import { Worker } from 'node:worker_threads';
 import { mockServices } from '@backstage/backend-test-utils';
+import { packJson, unpackJson } from '../database/packedJson';
 import { EXAMPLE_REPOS, loadRepo } from '../signals/__testUtils__/loadRepo';
 import { workerPool } from '../__testUtils__/workerPool';
 import { ExtractionPool, inlineExtractor } from './ExtractionPool';
@@ -78,6 +80,46 @@ describe('ExtractionPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('deflates packed JSON on a worker that unpackJson reads back, sending each dictionary once', async () => {
+    const pool = workerPool();
+    const value = {
+      checks: Array.from({ length: 40 }, (_, i) => ({
+        checkId: `technology.check-${i}`,
+        status: i % 3 ? 'pass' : 'fail',
+        message: `Found a Dockerfile at services/${i}/Dockerfile`,
+      })),
+    };
+    const dictionary = {
+      id: 'd1',
+      bytes: Buffer.from(JSON.stringify(value).repeat(3)),
+    };
+    const post = jest.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const plain = await packJson(value, undefined, pool.deflate);
+      const packed = await Promise.all(
+        [1, 2, 3].map(() => packJson(value, dictionary, pool.deflate)),
+      );
+      expect(plain).toMatch(/^z1:/);
+      expect(unpackJson(plain)).toEqual(value);
+      for (const text of packed) {
+        expect(text).toMatch(/^z2:d1:/);
+        expect(unpackJson(text, () => dictionary.bytes)).toEqual(value);
+      }
+      // With the dictionary, a result is a fraction of its plain deflate.
+      expect(packed[0].length).toBeLessThan(plain.length / 2);
+      const sentDictionaries = post.mock.calls.filter(
+        ([m]) => (m as { dictionary?: unknown }).dictionary,
+      );
+      expect(sentDictionaries).toHaveLength(1);
+    } finally {
+      post.mockRestore();
+      await pool.close();
+    }
+    // Closed: deflated on libuv's pool instead, read back the same.
+    const after = await packJson(value, dictionary, pool.deflate);
+    expect(unpackJson(after, () => dictionary.bytes)).toEqual(value);
   });
 
   it('with no workers, or once closed, parses on the event loop', async () => {

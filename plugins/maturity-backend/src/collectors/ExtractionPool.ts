@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { deflateRawSync } from 'node:zlib';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
 import type { SharedReference } from '../signals/ci/sharedReferences';
@@ -11,6 +12,10 @@ import {
   sharedCiReferences,
 } from '../signals/extractRepository';
 import type { ToolPatterns } from '../signals/tools';
+import {
+  deflateOnThreadPool,
+  type PackDictionary,
+} from '../database/packedJson';
 import { parseYaml, YamlDoc } from '../signals/yaml';
 import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
 
@@ -85,10 +90,19 @@ type ToWorker =
       organizations: string[];
       maxDepth: number;
     }
-  | { type: 'drop'; id: number };
+  | { type: 'drop'; id: number }
+  | {
+      type: 'deflate';
+      id: number;
+      json: string;
+      dictionaryId?: string;
+      /** Sent with the first job that needs it; the worker keeps it. */
+      dictionary?: Uint8Array;
+    };
 
 type FromWorker =
   | { id: number; extraction: RepoExtraction }
+  | { id: number; deflated: Uint8Array }
   | { id: number; references: SharedReference[] }
   | { id: number; error: string };
 
@@ -101,6 +115,8 @@ interface PoolWorker {
   worker: Worker;
   pending: Map<number, Pending>;
   alive: boolean;
+  /** Deflate dictionaries the worker holds. */
+  dictionaries: Set<string>;
 }
 
 /** The worker's reply never came: the job is done on the event loop. */
@@ -156,6 +172,43 @@ export class ExtractionPool implements Extractor {
     return this.inline.extract(request);
   }
 
+  /**
+   * Deflates packed JSON on a worker (see packJson): the workers have spare
+   * time while the event loop evaluates and writes, and a deflate with a
+   * 32 KiB dictionary costs the event loop as much on libuv's pool as inline.
+   */
+  readonly deflate = async (
+    json: string,
+    dictionary?: PackDictionary,
+  ): Promise<Buffer> => {
+    const target = this.pick();
+    if (target) {
+      const id = this.nextId++;
+      const send = dictionary && !target.dictionaries.has(dictionary.id);
+      if (send) target.dictionaries.add(dictionary.id);
+      try {
+        const reply = await this.send(target, {
+          type: 'deflate',
+          id,
+          json,
+          ...(dictionary ? { dictionaryId: dictionary.id } : {}),
+          ...(send ? { dictionary: dictionary.bytes } : {}),
+        });
+        if ('deflated' in reply) {
+          return Buffer.from(
+            reply.deflated.buffer,
+            reply.deflated.byteOffset,
+            reply.deflated.byteLength,
+          );
+        }
+        if ('error' in reply) throw new Error(reply.error);
+      } catch (e) {
+        if (!(e instanceof WorkerGone)) throw e;
+      }
+    }
+    return deflateOnThreadPool(json, dictionary);
+  };
+
   async close(): Promise<void> {
     const workers = this.workers ?? [];
     this.workers = [];
@@ -192,7 +245,12 @@ export class ExtractionPool implements Extractor {
       },
     );
     worker.unref();
-    const self: PoolWorker = { worker, pending: new Map(), alive: true };
+    const self: PoolWorker = {
+      worker,
+      pending: new Map(),
+      alive: true,
+      dictionaries: new Set(),
+    };
     const fail = (reason: string) => {
       if (!self.alive) return;
       self.alive = false;
@@ -249,6 +307,7 @@ export class ExtractionPool implements Extractor {
     );
     if ('error' in first) throw new Error(first.error);
     if ('extraction' in first) return { extraction: first.extraction };
+    if (!('references' in first)) throw new Error('unexpected worker reply');
     let shared: ResolvedSharedCi;
     try {
       shared = await request.resolveShared!(first.references);
@@ -300,6 +359,7 @@ function runExtractionWorker(): void {
     { prepared: PreparedRepository; maxFileBytes: number }
   >();
   const sharedDocs = new Map<string, YamlDoc[]>();
+  const dictionaries = new Map<string, Uint8Array>();
   const docsOf = (url: string, etag: string, text: string) => {
     const key = `${url}\n${etag}`;
     let docs = sharedDocs.get(key);
@@ -313,6 +373,22 @@ function runExtractionWorker(): void {
     return docs;
   };
   const handle = (m: ToWorker): FromWorker | undefined => {
+    if (m.type === 'deflate') {
+      if (m.dictionaryId && m.dictionary) {
+        dictionaries.set(m.dictionaryId, m.dictionary);
+      }
+      const dictionary = m.dictionaryId
+        ? dictionaries.get(m.dictionaryId)
+        : undefined;
+      if (m.dictionaryId && !dictionary) {
+        return { id: m.id, error: `no dictionary ${m.dictionaryId}` };
+      }
+      const deflated = dictionary
+        ? deflateRawSync(m.json, { dictionary })
+        : deflateRawSync(m.json);
+      // Its own buffer, to be handed over rather than cloned with a pool.
+      return { id: m.id, deflated: Uint8Array.from(deflated) };
+    }
     if (m.type === 'drop') {
       waiting.delete(m.id);
       return undefined;
@@ -372,6 +448,11 @@ function runExtractionWorker(): void {
       // Extraction never throws on content; this is a bug, reported per job.
       reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
     }
-    if (reply) port.postMessage(reply);
+    if (reply) {
+      port.postMessage(
+        reply,
+        'deflated' in reply ? [reply.deflated.buffer as ArrayBuffer] : [],
+      );
+    }
   });
 }

@@ -17,7 +17,12 @@ import {
 import { Knex } from 'knex';
 import { dayNumber, dayString, utcDay } from './days';
 import { DeflateDictionaries } from './DeflateDictionaries';
-import { packJson, unpackJson } from './packedJson';
+import {
+  Deflate,
+  deflateOnThreadPool,
+  packJson,
+  unpackJson,
+} from './packedJson';
 import {
   EntityResultRecord,
   MaturityStore,
@@ -125,12 +130,14 @@ export interface RawResultRow {
 export class DatabaseMaturityStore implements MaturityStore {
   static async create(options: {
     database: DatabaseService;
+    /** Where packed JSON is deflated; by default libuv's thread pool. */
+    deflate?: Deflate;
   }): Promise<DatabaseMaturityStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseMaturityStore(client);
+    return new DatabaseMaturityStore(client, options.deflate);
   }
 
   /**
@@ -145,7 +152,10 @@ export class DatabaseMaturityStore implements MaturityStore {
 
   private readonly dictionaries: DeflateDictionaries;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    private readonly deflate: Deflate = deflateOnThreadPool,
+  ) {
     this.dictionaries = new DeflateDictionaries(db);
   }
 
@@ -193,7 +203,7 @@ export class DatabaseMaturityStore implements MaturityStore {
     const checks = await Promise.all(
       records.map(async r => ({
         entity_ref: r.entityRef,
-        checks: await packJson(r.checks, dictionary),
+        checks: await packJson(r.checks, dictionary, this.deflate),
         details: r.details ? JSON.stringify(r.details) : null,
       })),
     );

@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { lazyProperty } from '../lazyProperty';
 import { DeflateDictionaries } from './DeflateDictionaries';
-import { packJson, unpackJson } from './packedJson';
+import {
+  Deflate,
+  deflateOnThreadPool,
+  packJson,
+  unpackJson,
+} from './packedJson';
 
 /** A cached repository read. */
 export interface CachedRepository {
@@ -51,6 +56,8 @@ const hashUrl = (url: string) => createHash('sha256').update(url).digest('hex');
 export class DatabaseRepoCache implements RepoCache {
   static async create(options: {
     database: DatabaseService;
+    /** Where packed JSON is deflated; by default libuv's thread pool. */
+    deflate?: Deflate;
   }): Promise<DatabaseRepoCache> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
@@ -61,12 +68,15 @@ export class DatabaseRepoCache implements RepoCache {
         ),
       });
     }
-    return new DatabaseRepoCache(client);
+    return new DatabaseRepoCache(client, options.deflate);
   }
 
   private readonly dictionaries: DeflateDictionaries;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    private readonly deflate: Deflate = deflateOnThreadPool,
+  ) {
     this.dictionaries = new DeflateDictionaries(db);
   }
 
@@ -123,7 +133,7 @@ export class DatabaseRepoCache implements RepoCache {
         url,
         etag: entry.etag ?? null,
         extraction_version: entry.extractionVersion,
-        extraction: await packJson(entry.extraction, dictionary),
+        extraction: await packJson(entry.extraction, dictionary, this.deflate),
         read_at: entry.readAt,
         shared_files: entry.sharedFiles?.length
           ? JSON.stringify(entry.sharedFiles)

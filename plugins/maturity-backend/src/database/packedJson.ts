@@ -16,27 +16,39 @@ export interface PackDictionary {
   bytes: Buffer;
 }
 
+/** Raw deflate of a JSON text; see ExtractionPool.deflate for one off the event loop. */
+export type Deflate = (
+  json: string,
+  dictionary?: PackDictionary,
+) => Promise<Buffer>;
+
+/** On libuv's thread pool. */
+export const deflateOnThreadPool: Deflate = (json, dictionary) =>
+  dictionary
+    ? deflateRawAsync(json, { dictionary: dictionary.bytes })
+    : deflateRawAsync(json);
+
 /**
  * JSON for a text column, deflated when it is long: check results with
  * their evidence are ~15 kB per entity; deflate alone shrinks them about
  * fourfold, with a dictionary learned from other entities' results about
  * twelvefold (see DeflateDictionaries). Text (base64), so every engine
  * stores it the same way; plain JSON written before still reads. The
- * deflate runs on libuv's thread pool, off the event loop, so a page of
- * results compresses on the other cores while the next entities are
- * evaluated.
+ * deflate runs off the event loop (`deflate`: libuv's thread pool, or the
+ * extraction workers), so a page compresses on the other cores while the
+ * next entities are evaluated.
  */
 export async function packJson(
   value: unknown,
   dictionary?: PackDictionary,
+  deflate: Deflate = deflateOnThreadPool,
 ): Promise<string> {
   const json = JSON.stringify(value);
   if (json.length < MIN_LENGTH) return json;
-  if (!dictionary) {
-    return `${PLAIN}${(await deflateRawAsync(json)).toString('base64')}`;
-  }
-  const packed = await deflateRawAsync(json, { dictionary: dictionary.bytes });
-  return `${WITH_DICTIONARY}${dictionary.id}:${packed.toString('base64')}`;
+  const packed = (await deflate(json, dictionary)).toString('base64');
+  return dictionary
+    ? `${WITH_DICTIONARY}${dictionary.id}:${packed}`
+    : `${PLAIN}${packed}`;
 }
 
 /** The dictionary a packed value needs, if any. */

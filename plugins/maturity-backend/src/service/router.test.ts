@@ -522,6 +522,25 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
   });
 
   describe('GET /summary', () => {
+    it('is JSON with an ETag, and 304 for a client that has it', async () => {
+      const app = await createApp();
+      const first = await request(app)
+        .get('/summary')
+        .set('Authorization', service);
+      expect(first.headers['content-type']).toMatch(/^application\/json/);
+      expect(first.body.totals.entities).toBe(4);
+      const again = await request(app)
+        .get('/summary')
+        .set('Authorization', service)
+        .set('If-None-Match', first.headers.etag);
+      expect(again.status).toBe(304);
+      const filtered = await request(app)
+        .get('/summary?level=1')
+        .set('Authorization', service)
+        .set('If-None-Match', first.headers.etag);
+      expect(filtered.status).toBe(200);
+    });
+
     it('totals, rollups per owner and system, and a page of rows', async () => {
       const res = await request(await createApp())
         .get('/summary')
@@ -805,6 +824,32 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
       });
       await other.upsertResults([record('brand-new', 1)]);
       expect(await names()).toContain('brand-new');
+    });
+
+    it('answers 304 to a client that has the current export, and 200 once results change', async () => {
+      const app = await createApp();
+      const first = await request(app)
+        .get('/summary.csv')
+        .set('Authorization', service);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const again = await request(app)
+        .get('/summary.csv')
+        .set('Authorization', service)
+        .set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+      const other = await DatabaseMaturityStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await other.upsertResults([record('brand-new', 1)]);
+      const changed = await request(app)
+        .get('/summary.csv')
+        .set('Authorization', service)
+        .set('If-None-Match', etag);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(changed.text).toContain('brand-new');
     });
 
     it('rejects a bad filter with 400 and requires credentials', async () => {

@@ -32,7 +32,12 @@ import {
   sortRows,
   SummaryQuery,
 } from './summary';
-import { ResponseCache } from './responseCache';
+import {
+  cachedBody,
+  CachedBody,
+  ResponseCache,
+  sendCached,
+} from './responseCache';
 import { CatalogVisibility, Visibility } from './visibility';
 
 export interface RouterOptions {
@@ -152,9 +157,9 @@ export async function createRouter(
 
   // Dashboards ask the same questions over and over; the answer only
   // changes with the results version or the day.
-  const summaries = new ResponseCache(50);
+  const summaries = new ResponseCache<CachedBody>(50);
   // A few CSV exports (about 3 MB each at 10,000 services).
-  const exports = new ResponseCache(4);
+  const exports = new ResponseCache<CachedBody>(4);
 
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
@@ -246,14 +251,14 @@ export async function createRouter(
       visible === 'all'
         ? `${version}|${today}|${JSON.stringify(query)}`
         : undefined;
-    let body = key ? summaries.get(key) : undefined;
-    if (!body) {
-      body = JSON.stringify(
-        buildSummary(visibleRows(rows, query, visible), query),
+    let cached = key ? summaries.get(key) : undefined;
+    if (!cached) {
+      cached = cachedBody(
+        JSON.stringify(buildSummary(visibleRows(rows, query, visible), query)),
       );
-      if (key) summaries.set(key, body);
+      if (key) summaries.set(key, cached);
     }
-    res.type('application/json').send(body);
+    sendCached(req, res.type('application/json'), cached);
   });
 
   // The org trend: entities per level per day, for the same filters.
@@ -300,12 +305,12 @@ export async function createRouter(
     }
     // Everyone who sees everything gets the same export until results change.
     const key = `${version}|${today}|${JSON.stringify(query)}`;
-    let body = exports.get(key);
-    if (body === undefined) {
-      body = csvText(rows());
-      exports.set(key, body);
+    let cached = exports.get(key);
+    if (cached === undefined) {
+      cached = cachedBody(csvText(rows()));
+      exports.set(key, cached);
     }
-    res.send(body);
+    sendCached(req, res, cached);
   });
 
   // CI pipelines push facts (scan results, delivery metrics) with a service

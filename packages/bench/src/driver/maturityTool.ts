@@ -301,6 +301,17 @@ export const maturityTool: BenchTool<RunMetrics> = {
           }
           // Which load raises the peak: it only grows.
           load.push({ ...result, peakRssBytes: backend.memory().peak });
+          const m = await backend.request<NodeJS.MemoryUsage>('memory-usage');
+          const mib = (n: number) => `${Math.round(n / 2 ** 20)}`;
+          log(
+            `  memory after it, MiB: rss ${mib(m.rss)}, V8 heap ${mib(
+              m.heapUsed,
+            )} used of ${mib(m.heapTotal)}, external ${mib(
+              m.external,
+            )} (array buffers ${mib(m.arrayBuffers)}), peak rss ${mib(
+              backend.memory().peak,
+            )}`,
+          );
         }
       }
       const peakRssBytes = backend.memory().peak;

@@ -17,7 +17,7 @@ import { generateOrganisation } from '../generator/generate';
 import { loadTemplates } from '../generator/templates';
 import { benchCatalogModule } from './benchCatalogModule';
 import { benchUrlReaderFactory } from './benchUrlReader';
-import { notify } from './ipc';
+import { notify, onRequest } from './ipc';
 import { registerProfiler } from './profiler';
 
 /** Which tool the backend runs next to the catalog. */
@@ -37,6 +37,8 @@ export interface ServerInput {
 function main() {
   const input: ServerInput = JSON.parse(process.env.CNM_BENCH_SERVER ?? '');
   registerProfiler();
+  // Where the RSS is: V8's heap, or Buffers and native memory.
+  onRequest('memory-usage', () => process.memoryUsage());
   const backend = createBackend();
   backend.add(
     createServiceFactory({

@@ -400,6 +400,37 @@ describe.each(databases.eachSupportedId())(
       expect(stored.map(r => r.name).sort()).toEqual(['a', 'b', 'c']);
     });
 
+    it('asks the catalog for the next page before working on the current one', async () => {
+      const entities = [service('a'), service('b'), team];
+      const events: string[] = [];
+      const { evaluator, scm } = await setup({
+        entities,
+        pageSize: 1,
+        catalog: catalog => {
+          const queryEntities = catalog.queryEntities.bind(catalog);
+          let n = 0;
+          catalog.queryEntities = async (request, options) => {
+            events.push(`query page ${++n}`);
+            return queryEntities(request, options);
+          };
+          return catalog;
+        },
+      });
+      const readTree = scm.reader.readTree.bind(scm.reader);
+      scm.reader.readTree = async (url, options) => {
+        events.push(`read ${url.split('/').at(-2)}`);
+        return readTree(url, options);
+      };
+      const stats = await evaluator().evaluateAll();
+      expect(stats).toMatchObject({ evaluated: 2, failed: 0 });
+      expect(events).toEqual([
+        'query page 1',
+        'query page 2',
+        'read a',
+        'read b',
+      ]);
+    });
+
     it('refreshes one entity on demand even when nothing changed', async () => {
       const entities = [service('a'), team];
       const { evaluator, store } = await setup({ entities });

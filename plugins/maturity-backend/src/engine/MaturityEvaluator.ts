@@ -1,4 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { QueryEntitiesResponse } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -113,9 +114,8 @@ export class MaturityEvaluator {
     let storing: Promise<void> = Promise.resolve();
     try {
       const credentials = await auth.getOwnServiceCredentials();
-      let cursor: string | undefined;
-      do {
-        const page = await catalog.queryEntities(
+      const query = (cursor?: string): Promise<QueryEntitiesResponse> =>
+        catalog.queryEntities(
           cursor
             ? { cursor, limit: pageSize, fields: ENTITY_FIELDS }
             : {
@@ -125,6 +125,14 @@ export class MaturityEvaluator {
               },
           { credentials },
         );
+      let next: Promise<QueryEntitiesResponse> | undefined = query();
+      while (next) {
+        const page: QueryEntitiesResponse = await next;
+        // The next page is asked for now, so the catalog's round trip (an
+        // HTTP request, 200 entities of JSON) overlaps this page's work.
+        const cursor: string | undefined = page.pageInfo.nextCursor;
+        next = cursor ? query(cursor) : undefined;
+        next?.catch(() => {}); // awaited in the next round
         const outcome = await this.evaluatePage(
           page.items,
           repositories,
@@ -139,8 +147,7 @@ export class MaturityEvaluator {
         totals.evaluated += outcome.records.length;
         totals.skipped += outcome.skipped;
         totals.failed += outcome.failedRefs.length;
-        cursor = page.pageInfo.nextCursor;
-      } while (cursor);
+      }
       await storing;
     } catch (e) {
       // What was evaluated before the failure is still stored if it can be.

@@ -427,8 +427,8 @@ export function renderReport(input: ReportInput): string {
           ),
         ),
         range(runs.map(r => r.unchanged.durationMs / 1000)),
-        `${range(runs.map(r => r.full.cpuMs / r.full.wallMs))} / ${range(
-          runs.map(r => r.unchanged.cpuMs / r.unchanged.wallMs),
+        `${range(runs.map(r => r.full.cpuMs / r.full.durationMs))} / ${range(
+          runs.map(r => r.unchanged.cpuMs / r.unchanged.durationMs),
         )}`,
         `${count(runs, r => r.full.scm.downloads)} downloads, ${count(
           runs,
@@ -540,7 +540,7 @@ export function renderReport(input: ReportInput): string {
     'How it is measured:',
     '',
     '- A fresh backend per run (a child process: the real catalog, the maturity plugin, the UrlReader service with a reader for the generated repositories, SQLite files or fresh PostgreSQL databases), the organisation ingested by an entity provider before anything is timed.',
-    "- Cycle times are the plugin's own (its \"Maturity cycle: ...\" log line), each cycle triggered through the scheduler's REST API; per entity = full cycle / entities walked. CPU cores busy = the backend's CPU time (all threads: event loop, extraction workers, libuv pool, garbage collector; /proc/<pid>/stat) over the cycle's wall time, 2.0 = two cores busy. SCM counts are the bench reader's: downloads (archives streamed), conditional requests (an etag sent), not modified, failed (404/503). Shared CI files are the single files the plugin reads for the reusable workflows services call (the platform team's, one copy for the whole organisation), counted the same way.",
+    "- Cycle times are the plugin's own (its \"Maturity cycle: ...\" log line), each cycle triggered through the scheduler's REST API; per entity = full cycle / entities walked. CPU cores busy = the backend's CPU time (all threads: event loop, extraction workers, libuv pool, garbage collector; /proc/<pid>/stat) from the trigger to the log line, over the cycle's own duration (the scheduler's pickup before it is idle), 2.0 = two cores busy. SCM counts are the bench reader's: downloads (archives streamed), conditional requests (an etag sent), not modified, failed (404/503). Shared CI files are the single files the plugin reads for the reusable workflows services call (the platform team's, one copy for the whole organisation), counted the same way.",
     `- Latency: autocannon from the driver process (not the backend's), ${
       input.durationS
     } s per endpoint and connection count (${input.connections.join(

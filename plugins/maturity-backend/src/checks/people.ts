@@ -2,7 +2,6 @@ import {
   Entity,
   parseEntityRef,
   RELATION_HAS_MEMBER,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CheckEvidence } from '@cnmaturity/plugin-maturity-common';
 import {
@@ -24,6 +23,7 @@ import {
   resourceDependencies,
   specValue,
 } from './entityFields';
+import { refOf } from '../entityRefs';
 import { deploysOf, lc, where } from './extractionHelpers';
 
 const NO_CI = 'No CI pipeline found (GitHub Actions, GitLab CI, Jenkins, ...)';
@@ -42,16 +42,11 @@ export function resolveOwnerRef(
   if (typeof owner !== 'string') {
     return { problem: `spec.owner is not a string (${typeof owner})` };
   }
-  try {
-    const ref = parseEntityRef(owner, {
-      defaultKind: 'Group',
-      defaultNamespace: entity.metadata.namespace ?? 'default',
-    });
-    // Lower case, as the catalog compares refs case-insensitively.
-    return { ref: stringifyEntityRef(ref).toLocaleLowerCase('en-US') };
-  } catch (e) {
-    return { problem: `spec.owner "${owner}" is not a valid entity reference` };
-  }
+  // Lower case, as the catalog compares refs case-insensitively.
+  const ref = refOf(owner, 'Group', entity.metadata.namespace ?? 'default');
+  return ref
+    ? { ref }
+    : { problem: `spec.owner "${owner}" is not a valid entity reference` };
 }
 
 function memberCount(group: Entity): number {

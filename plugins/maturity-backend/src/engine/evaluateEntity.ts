@@ -1,8 +1,4 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   computeAreaLevels,
   computeLevel,
@@ -18,27 +14,13 @@ import {
   MaturitySignals,
 } from '@cnmaturity/plugin-maturity-node';
 import { resolveOwnerRef } from '../checks/people';
+import { refOf } from '../entityRefs';
 import { EntityResultRecord } from '../database/MaturityStore';
 import { orgControlsFor } from '../orgControls/orgControlsFor';
 import { OrgControl } from '../orgControls/readOrgControls';
 import { applyDeclarations } from './applyDeclarations';
 import { evaluateChecks } from './evaluateChecks';
 
-/** Full lower-case ref of a relation field, or undefined when absent/invalid. */
-export function refOf(
-  value: unknown,
-  defaultKind: string,
-  defaultNamespace: string,
-): string | undefined {
-  if (typeof value !== 'string' || !value) return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind, defaultNamespace }),
-    ).toLocaleLowerCase('en-US');
-  } catch {
-    return undefined;
-  }
-}
 
 const optionalString = (v: unknown) =>
   typeof v === 'string' && v ? v : undefined;

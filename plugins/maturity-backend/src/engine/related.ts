@@ -2,7 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { resolveOwnerRef } from '../checks/people';
-import { refOf } from './evaluateEntity';
+import { refOf } from '../entityRefs';
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 

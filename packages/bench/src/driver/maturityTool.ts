@@ -126,8 +126,12 @@ const MATURITY_CONFIG = {
   maturity: {
     schedule: { frequency: { trigger: 'manual' }, timeout: { hours: 2 } },
     kinds: ['Component'],
+    // For trying other settings; the report is of the defaults otherwise.
     ...(process.env.BENCH_CONCURRENCY
       ? { concurrency: Number(process.env.BENCH_CONCURRENCY) }
+      : {}),
+    ...(process.env.BENCH_EXTRACTION_WORKERS
+      ? { extractionWorkers: Number(process.env.BENCH_EXTRACTION_WORKERS) }
       : {}),
     sharedCi: {
       hosts: [

@@ -122,6 +122,38 @@ describe('ExtractionPool', () => {
     expect(unpackJson(after, () => dictionary.bytes)).toEqual(value);
   });
 
+  it('replaces a worker that dies after working, up to three times, then parses on the event loop', async () => {
+    const logger = mockServices.logger.mock();
+    const pool = workerPool(logger);
+    const [, files] = examples[0];
+    const request = { files, maxFileBytes: 64 * 1024 };
+    const workerOf = () =>
+      (pool as unknown as { workers: Array<{ worker: Worker }> }).workers[0]
+        .worker;
+    try {
+      for (let i = 0; i < 4; i++) {
+        await pool.extract(request);
+        // As a crash would: the thread ends under the pool.
+        const dying = workerOf();
+        const exited = new Promise(resolve => dying.once('exit', resolve));
+        await dying.terminate();
+        await exited;
+      }
+      await pool.extract(request);
+      expect(pool.counts).toEqual({ onWorkers: 4, inline: 1 });
+      expect(logger.warn.mock.calls.map(c => c[0])).toEqual([
+        expect.stringMatching(
+          /stopped \(exit code 1\); started another \(1 of 3\)$/,
+        ),
+        expect.stringMatching(/started another \(2 of 3\)$/),
+        expect.stringMatching(/started another \(3 of 3\)$/),
+        expect.stringMatching(/its repositories are parsed on the event loop$/),
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('with no workers, or once closed, parses on the event loop', async () => {
     const [, files] = examples[0];
     const none = new ExtractionPool({

@@ -115,6 +115,8 @@ interface PoolWorker {
   worker: Worker;
   pending: Map<number, Pending>;
   alive: boolean;
+  /** It answered at least once: it did start. */
+  answered: boolean;
   /** Deflate dictionaries the worker holds. */
   dictionaries: Set<string>;
 }
@@ -122,13 +124,17 @@ interface PoolWorker {
 /** The worker's reply never came: the job is done on the event loop. */
 class WorkerGone extends Error {}
 
+/** Workers that stop after working are replaced this many times in all. */
+const MAX_RESTARTS = 3;
+
 /**
  * Parses repositories on worker threads, so that YAML parsing and CI
  * recognition (a quarter of a cycle on the event loop) use the other cores
  * while the event loop reads archives, evaluates checks and writes results.
  * Shared CI files are still read on the event loop: a worker asks for them
- * between parsing and extraction. A worker that cannot start or dies hands
- * its jobs back to the event loop, so extraction never depends on it.
+ * between parsing and extraction. A worker that dies after working is
+ * replaced (three times in all); jobs it had, and all jobs once none is
+ * left, run on the event loop, so extraction never depends on a worker.
  */
 export class ExtractionPool implements Extractor {
   /**
@@ -141,6 +147,7 @@ export class ExtractionPool implements Extractor {
   private readonly inline: Extractor;
   private nextId = 1;
   private warned = false;
+  private restarts = 0;
   /** Repositories extracted on a worker, and on the event loop. */
   readonly counts = { onWorkers: 0, inline: 0 };
 
@@ -223,8 +230,8 @@ export class ExtractionPool implements Extractor {
 
   /** The live worker with the fewest jobs; started on first use. */
   private pick(): PoolWorker | undefined {
-    this.workers ??= Array.from({ length: this.options.workers }, () =>
-      this.start(),
+    this.workers ??= Array.from({ length: this.options.workers }, (_, slot) =>
+      this.start(slot),
     );
     let best: PoolWorker | undefined;
     for (const w of this.workers) {
@@ -233,7 +240,7 @@ export class ExtractionPool implements Extractor {
     return best;
   }
 
-  private start(): PoolWorker {
+  private start(slot: number): PoolWorker {
     // The worker loads this very module (compiled, or through the process's
     // TypeScript hook in development), so no separate entry file is built.
     const worker = new Worker(
@@ -249,21 +256,35 @@ export class ExtractionPool implements Extractor {
       worker,
       pending: new Map(),
       alive: true,
+      answered: false,
       dictionaries: new Set(),
     };
     const fail = (reason: string) => {
       if (!self.alive) return;
       self.alive = false;
-      if (!this.warned) {
+      for (const p of self.pending.values()) p.reject(new WorkerGone(reason));
+      self.pending.clear();
+      // One that worked and then died (a crash, out of memory) is replaced;
+      // one that cannot start would fail again.
+      const replace =
+        self.answered &&
+        this.restarts < MAX_RESTARTS &&
+        this.workers?.[slot] === self;
+      if (replace) {
+        this.restarts++;
+        this.options.logger.warn(
+          `A repository extraction worker stopped (${reason}); started another (${this.restarts} of ${MAX_RESTARTS})`,
+        );
+        this.workers![slot] = this.start(slot);
+      } else if (!this.warned) {
         this.warned = true;
         this.options.logger.warn(
           `A repository extraction worker stopped (${reason}); its repositories are parsed on the event loop`,
         );
       }
-      for (const p of self.pending.values()) p.reject(new WorkerGone(reason));
-      self.pending.clear();
     };
     worker.on('message', (reply: FromWorker) => {
+      self.answered = true;
       const p = self.pending.get(reply.id);
       self.pending.delete(reply.id);
       p?.resolve(reply);

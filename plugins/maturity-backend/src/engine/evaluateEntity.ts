@@ -21,7 +21,6 @@ import { OrgControl } from '../orgControls/readOrgControls';
 import { applyDeclarations } from './applyDeclarations';
 import { evaluateChecks } from './evaluateChecks';
 
-
 const optionalString = (v: unknown) =>
   typeof v === 'string' && v ? v : undefined;
 

@@ -799,6 +799,32 @@ describe.each(databases.eachSupportedId())(
 describe.each(databases.eachSupportedId())(
   'summary rows kept in memory on %s',
   databaseId => {
+    it('reads the results version once for requests that arrive together, and again after', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const a = await DatabaseMaturityStore.create({ database });
+      const b = await DatabaseMaturityStore.create({ database });
+      const v0 = await a.resultsVersion();
+      let reads = 0;
+      const count = (q: { sql: string }) => {
+        if (q.sql.includes('maturity_state')) reads++;
+      };
+      knex.on('query', count);
+      try {
+        const together = await Promise.all(
+          Array.from({ length: 10 }, () => a.resultsVersion()),
+        );
+        expect(together).toEqual(Array(10).fill(v0));
+        expect(reads).toBe(1);
+        await b.upsertResults([record('shared-read')]);
+        reads = 0;
+        expect(await a.resultsVersion()).toBe(v0 + 1);
+        expect(reads).toBe(1);
+      } finally {
+        knex.removeListener('query', count);
+      }
+    });
+
     it('see every write, also one made by another backend instance', async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });

@@ -159,12 +159,23 @@ export class DatabaseMaturityStore implements MaturityStore {
     this.dictionaries = new DeflateDictionaries(db);
   }
 
-  /** Bumped in every write transaction; any instance sees the change. */
-  async resultsVersion(): Promise<number> {
-    const row = await this.db('maturity_state')
+  private versionRead?: Promise<number>;
+
+  /**
+   * Bumped in every write transaction; any instance sees the change.
+   * Requests that arrive while a read is under way share it: under load the
+   * summary asked the database once per request, which added garbage that
+   * pushed the backend's heap (and RSS) up between major collections.
+   */
+  resultsVersion(): Promise<number> {
+    this.versionRead ??= this.db('maturity_state')
       .where({ key: 'results_version' })
-      .first('value');
-    return Number(row?.value ?? 0);
+      .first('value')
+      .then(row => Number(row?.value ?? 0))
+      .finally(() => {
+        this.versionRead = undefined;
+      });
+    return this.versionRead;
   }
 
   async upsertResults(records: EntityResultRecord[]): Promise<void> {

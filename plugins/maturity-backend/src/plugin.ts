@@ -102,7 +102,6 @@ export const maturityPlugin = createBackendPlugin({
           urlReader,
           logger,
           onRead: outcome => metrics.repositoryRead(outcome),
-          tools: maturityConfig.detection,
           maxFileBytes: maturityConfig.maxFileBytes,
           cache: await DatabaseRepoCache.create({ database, deflate }),
           extractor,

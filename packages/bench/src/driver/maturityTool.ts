@@ -304,7 +304,8 @@ export const maturityTool: BenchTool<RunMetrics> = {
             warnings.push(`${e.endpoint}: ${result.errors} errors under load`);
           }
           // Which load raises the peak: it only grows.
-          load.push({ ...result, peakRssBytes: backend.memory().peak });
+          const { peak } = backend.memory();
+          load.push({ ...result, peakRssBytes: peak });
           const m = await backend.request<NodeJS.MemoryUsage>('memory-usage');
           const mib = (n: number) => `${Math.round(n / 2 ** 20)}`;
           log(
@@ -312,9 +313,7 @@ export const maturityTool: BenchTool<RunMetrics> = {
               m.heapUsed,
             )} used of ${mib(m.heapTotal)}, external ${mib(
               m.external,
-            )} (array buffers ${mib(m.arrayBuffers)}), peak rss ${mib(
-              backend.memory().peak,
-            )}`,
+            )} (array buffers ${mib(m.arrayBuffers)}), peak rss ${mib(peak)}`,
           );
         }
       }

@@ -9,6 +9,7 @@ import {
   MaturityCheckOutcome,
   MaturitySignals,
 } from '@cnmaturity/plugin-maturity-node';
+import { refOf } from '../entityRefs';
 import {
   annotationEvidence,
   EvaluatorMap,
@@ -23,7 +24,6 @@ import {
   resourceDependencies,
   specValue,
 } from './entityFields';
-import { refOf } from '../entityRefs';
 import { deploysOf, lc, where } from './extractionHelpers';
 
 const NO_CI = 'No CI pipeline found (GitHub Actions, GitLab CI, Jenkins, ...)';

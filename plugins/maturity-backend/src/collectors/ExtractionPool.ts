@@ -404,9 +404,7 @@ function runExtractionWorker(): void {
       if (m.dictionaryId && !dictionary) {
         return { id: m.id, error: `no dictionary ${m.dictionaryId}` };
       }
-      const deflated = dictionary
-        ? deflateRawSync(m.json, { dictionary })
-        : deflateRawSync(m.json);
+      const deflated = deflateRawSync(m.json, dictionary ? { dictionary } : {});
       // Its own buffer, to be handed over rather than cloned with a pool.
       return { id: m.id, deflated: Uint8Array.from(deflated) };
     }

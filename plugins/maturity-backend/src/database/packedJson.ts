@@ -24,9 +24,7 @@ export type Deflate = (
 
 /** On libuv's thread pool. */
 export const deflateOnThreadPool: Deflate = (json, dictionary) =>
-  dictionary
-    ? deflateRawAsync(json, { dictionary: dictionary.bytes })
-    : deflateRawAsync(json);
+  deflateRawAsync(json, dictionary ? { dictionary: dictionary.bytes } : {});
 
 /**
  * JSON for a text column, deflated when it is long: check results with

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { Worker } from 'node:worker_threads';
+import { create as createTar } from 'tar';
 import { mockServices } from '@backstage/backend-test-utils';
 import { packJson, unpackJson } from '../database/packedJson';
 import { EXAMPLE_REPOS, loadRepo } from '../signals/__testUtils__/loadRepo';
@@ -27,6 +28,52 @@ describe('ExtractionPool', () => {
       }
       expect(pool.counts).toEqual({ onWorkers: examples.length, inline: 0 });
       expect(logger.warn).not.toHaveBeenCalled();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('unpacks a repository archive on a worker to the same extraction as its files', async () => {
+    const pool = workerPool(mockServices.logger.mock());
+    try {
+      for (const [name, files] of examples) {
+        // As an SCM serves it: a tar.gz with one top directory.
+        const archive = createTar(
+          { cwd: EXAMPLE_REPOS, gzip: true, sync: true, portable: true },
+          [name],
+        ).read() as Buffer;
+        const fromArchive = await pool.extract({
+          archive,
+          stripFirstDirectory: true,
+          maxFileBytes: 64 * 1024,
+        });
+        const fromFiles = await inlineExtractor().extract({
+          files,
+          maxFileBytes: 64 * 1024,
+        });
+        expect({ name, ...fromArchive }).toEqual({ name, ...fromFiles });
+        expect(fromArchive.extraction.files.length).toBeGreaterThan(0);
+      }
+      expect(pool.counts.onWorkers).toBe(examples.length);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the job, not the worker, on an archive that is not one', async () => {
+    const pool = workerPool(mockServices.logger.mock());
+    try {
+      const html = Buffer.from('<html>502 Bad Gateway</html>'.repeat(20));
+      const request = { archive: html, stripFirstDirectory: true };
+      await expect(
+        pool.extract({ ...request, maxFileBytes: 1024 }),
+      ).rejects.toThrow('invalid tar header at byte 0 (checksum)');
+      await expect(
+        inlineExtractor().extract({ ...request, maxFileBytes: 1024 }),
+      ).rejects.toThrow('invalid tar header at byte 0 (checksum)');
+      const [, files] = examples[0];
+      await pool.extract({ files, maxFileBytes: 64 * 1024 });
+      expect(pool.counts).toEqual({ onWorkers: 1, inline: 0 });
     } finally {
       await pool.close();
     }

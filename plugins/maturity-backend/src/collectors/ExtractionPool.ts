@@ -17,21 +17,21 @@ import {
   type PackDictionary,
 } from '../database/packedJson';
 import { parseYaml, YamlDoc } from '../signals/yaml';
+import { FileNote, filesOfSource, RepositorySource } from './repoFiles';
 import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
 
 // This module is both sides of the pool: the event loop's (ExtractionPool)
 // and the worker's (runExtractionWorker). It imports only the pure
 // extraction, so a worker loads little.
 
-/** One repository's files to extract, and how to follow its shared CI. */
-export interface ExtractionRequest {
-  files: readonly RepoFile[];
+/** One repository's files (or archive) to extract, and how to follow its shared CI. */
+export type ExtractionRequest = RepositorySource & {
   maxFileBytes: number;
   /** Owners whose actions are followed; without it shared CI is not looked for. */
   organizations?: ReadonlySet<string>;
   /** Reads the shared files the repository calls (on the event loop). */
   resolveShared?: (references: SharedReference[]) => Promise<ResolvedSharedCi>;
-}
+};
 
 export interface ExtractionOutcome {
   extraction: RepoExtraction;
@@ -49,7 +49,8 @@ export interface Extractor {
 export function inlineExtractor(tools?: Partial<ToolPatterns>): Extractor {
   return {
     async extract(request) {
-      const prepared = prepareRepository(request.files, request.maxFileBytes);
+      const { files, skipped } = filesOfSource(request, request.maxFileBytes);
+      const prepared = prepareRepository(files, request.maxFileBytes, skipped);
       const references = request.organizations
         ? sharedCiReferences(prepared, request.organizations)
         : [];
@@ -77,9 +78,14 @@ type ToWorker =
   | {
       type: 'prepare';
       id: number;
-      /** Every file's bytes in one buffer, transferred rather than copied. */
+      /** Every file's bytes, or the archive, in one transferred buffer. */
       bytes: ArrayBuffer;
-      files: Array<{ path: string; start: number; end: number }>;
+      source:
+        | {
+            files: Array<{ path: string; start: number; end: number }>;
+            skipped?: readonly FileNote[];
+          }
+        | { stripFirstDirectory: boolean };
       maxFileBytes: number;
       organizations?: string[];
     }
@@ -311,14 +317,21 @@ export class ExtractionPool implements Extractor {
     request: ExtractionRequest,
   ): Promise<ExtractionOutcome> {
     const id = this.nextId++;
-    const { bytes, files } = packFiles(request.files);
+    // A copy: the request stays whole for the event loop if the worker dies.
+    const { bytes, source } =
+      'files' in request
+        ? packFiles(request.files, request.skipped)
+        : {
+            bytes: new Uint8Array(request.archive).buffer as ArrayBuffer,
+            source: { stripFirstDirectory: request.stripFirstDirectory },
+          };
     const first = await this.send(
       w,
       {
         type: 'prepare',
         id,
         bytes,
-        files,
+        source,
         maxFileBytes: request.maxFileBytes,
         ...(request.organizations
           ? { organizations: [...request.organizations] }
@@ -350,7 +363,10 @@ export class ExtractionPool implements Extractor {
 }
 
 /** The files' bytes copied into one transferable buffer. */
-function packFiles(files: readonly RepoFile[]) {
+function packFiles(
+  files: readonly RepoFile[],
+  skipped: readonly FileNote[] | undefined,
+) {
   const contents = files.map(f =>
     typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content,
   );
@@ -364,7 +380,10 @@ function packFiles(files: readonly RepoFile[]) {
     offset += contents[i].length;
     return { path: f.path, start, end: offset };
   });
-  return { bytes: all.buffer as ArrayBuffer, files: placed };
+  return {
+    bytes: all.buffer as ArrayBuffer,
+    source: { files: placed, ...(skipped?.length ? { skipped } : {}) },
+  };
 }
 
 /** Parsed shared files, by URL and version, reused across repositories. */
@@ -414,11 +433,19 @@ function runExtractionWorker(): void {
     }
     if (m.type === 'prepare') {
       const all = Buffer.from(m.bytes);
-      const files = m.files.map(f => ({
-        path: f.path,
-        content: all.subarray(f.start, f.end),
-      }));
-      const prepared = prepareRepository(files, m.maxFileBytes);
+      const { files, skipped } = filesOfSource(
+        'files' in m.source
+          ? {
+              files: m.source.files.map(f => ({
+                path: f.path,
+                content: all.subarray(f.start, f.end),
+              })),
+              skipped: m.source.skipped,
+            }
+          : { archive: all, stripFirstDirectory: m.source.stripFirstDirectory },
+        m.maxFileBytes,
+      );
+      const prepared = prepareRepository(files, m.maxFileBytes, skipped);
       const references = m.organizations
         ? sharedCiReferences(prepared, new Set(m.organizations))
         : [];

@@ -3,12 +3,10 @@ import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { lazyProperty } from '../lazyProperty';
-import {
-  EXTRACTION_VERSION,
-  isRelevantRepoFile,
-  ToolPatterns,
-} from '../signals';
+import { EXTRACTION_VERSION, ToolPatterns } from '../signals';
 import { Extractor, inlineExtractor } from './ExtractionPool';
+import { FileNote, repoFileFilter } from './repoFiles';
+import { readRepositorySource } from './repositorySource';
 import { combinedEtag, SharedCiCycle, SharedCiReader } from './SharedCiReader';
 
 /** A full download, an unchanged repository (no download), or a failure. */
@@ -231,32 +229,15 @@ export class RepositoryCollector {
     shared: SharedCiCycle | undefined,
   ): Promise<RepositorySignal> {
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const skipped: Array<{ file: string; message: string }> = [];
-    const tree = await this.options.urlReader.readTree(url, {
-      etag,
-      filter: (path, info) => {
-        if (!isRelevantRepoFile(path)) return false;
-        // Too large to parse safely: skip without downloading it into memory.
-        if (info?.size !== undefined && info.size > maxFileBytes) {
-          skipped.push({
-            file: path,
-            message: `skipped: ${info.size} bytes is over the ${maxFileBytes} byte limit`,
-          });
-          return false;
-        }
-        return true;
-      },
-    });
-    const files = await Promise.all(
-      (
-        await tree.files()
-      ).map(async f => ({ path: f.path, content: await f.content() })),
-    );
+    const skipped: FileNote[] = [];
+    const filter = repoFileFilter(maxFileBytes, skipped);
+    const tree = await this.options.urlReader.readTree(url, { etag, filter });
+    const source = await readRepositorySource(tree, filter, skipped);
     const reader = this.options.sharedCi;
     const organizations =
       reader && shared ? reader.organizationsOf(url) : undefined;
     const { extraction, shared: resolved } = await this.extractor.extract({
-      files,
+      ...source,
       maxFileBytes,
       ...(organizations
         ? {
@@ -266,7 +247,6 @@ export class RepositoryCollector {
           }
         : {}),
     });
-    extraction.notes.push(...skipped);
     toCache.push({
       url,
       entry: {

@@ -92,12 +92,16 @@ export interface PreparedRepository {
   notes: RepoExtraction['notes'];
 }
 
-/** Decodes and parses the files; never throws on content. */
+/**
+ * Decodes and parses the files; never throws on content. `skipped` are the
+ * files not read (over the size limit), noted with the rest.
+ */
 export function prepareRepository(
   files: ReadonlyArray<RepoFile>,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  skipped: Readonly<RepoExtraction['notes']> = [],
 ): PreparedRepository {
-  const notes: RepoExtraction['notes'] = [];
+  const notes: RepoExtraction['notes'] = [...skipped];
   const texts = new Map<string, string>();
   for (const f of files) {
     const path = normalisePath(f.path);

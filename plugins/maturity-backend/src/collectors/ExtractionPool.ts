@@ -134,9 +134,10 @@ class WorkerGone extends Error {}
 const MAX_RESTARTS = 3;
 
 /**
- * Parses repositories on worker threads, so that YAML parsing and CI
- * recognition (a quarter of a cycle on the event loop) use the other cores
- * while the event loop reads archives, evaluates checks and writes results.
+ * Unpacks and parses repositories on worker threads, so that archives, YAML
+ * parsing and CI recognition (about half of a cycle on the event loop) use
+ * the other cores while the event loop downloads, evaluates checks and
+ * writes results.
  * Shared CI files are still read on the event loop: a worker asks for them
  * between parsing and extraction. A worker that dies after working is
  * replaced (three times in all); jobs it had, and all jobs once none is

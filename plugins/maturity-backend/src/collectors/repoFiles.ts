@@ -23,7 +23,7 @@ export type RepositorySource =
     };
 
 /** The most a whole archive may unpack to; larger ones are streamed. */
-export const WHOLE_ARCHIVE_MAX_UNPACKED = 64 * 1024 * 1024;
+export const WHOLE_ARCHIVE_MAX_UNPACKED = 32 * 1024 * 1024;
 
 /**
  * Which archive members are read: the files the checks look at, up to the

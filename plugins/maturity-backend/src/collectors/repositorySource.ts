@@ -10,8 +10,12 @@ import {
 } from './repoFiles';
 import { declaredUnpackedSize, isGzip } from './tarArchive';
 
-/** The most of a compressed archive held in memory to unpack in one piece. */
-export const WHOLE_ARCHIVE_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * The most of a compressed archive held in memory to unpack in one piece.
+ * Small, as up to `concurrency` archives (and their copies to the workers)
+ * can be in memory at once; a service repository is usually far smaller.
+ */
+export const WHOLE_ARCHIVE_MAX_BYTES = 2 * 1024 * 1024;
 
 type Filter = (path: string, info?: { size: number }) => boolean;
 
@@ -76,10 +80,7 @@ export async function readRepositorySource(
       return { files, skipped };
     }
   }
-  // Its own ArrayBuffer (not Node's shared pool), so it can be transferred.
-  const archive = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (const chunk of head) at += chunk.copy(archive, at);
+  const archive = Buffer.concat(head, size);
   const unpacked = isGzip(archive) ? declaredUnpackedSize(archive) : size;
   if (unpacked > maxUnpacked) {
     const files = await streamTarFiles([archive], undefined, tar, keep);

@@ -182,13 +182,13 @@ export const maturityTool: BenchTool<RunMetrics> = {
       log('cycle 1 (full)');
       const profile = (name: string) =>
         options.profile
-          ? path.join(context.workDir, `cycle-${name}.cpuprofile`)
+          ? path.join(context.workDir, `${name}.cpuprofile`)
           : undefined;
       const full = await runCycle(
         backend,
         client,
         cycleTimeout,
-        profile('full'),
+        profile('cycle-full'),
       );
       log(
         `cycle 1: ${full.evaluated} evaluated, ${full.failed} failed in ${full.durationMs} ms`,
@@ -198,7 +198,7 @@ export const maturityTool: BenchTool<RunMetrics> = {
         backend,
         client,
         cycleTimeout,
-        profile('unchanged'),
+        profile('cycle-unchanged'),
       );
       log(
         `cycle 2: ${unchanged.evaluated} evaluated, ${unchanged.unchanged} unchanged in ${unchanged.durationMs} ms`,
@@ -292,6 +292,13 @@ export const maturityTool: BenchTool<RunMetrics> = {
         }
         for (const connections of options.connections) {
           log(`load: ${e.endpoint}, ${connections} connections`);
+          const loadProfile = profile(
+            `load-${e.endpoint
+              .split(' (')[0]
+              .replace(/[^a-z]+/gi, '-')
+              .replace(/-$/, '')}-${connections}`,
+          );
+          if (loadProfile) await backend.request('profile-start');
           const result = await measure({
             baseUrl: client.baseUrl,
             headers: client.headers,
@@ -300,6 +307,11 @@ export const maturityTool: BenchTool<RunMetrics> = {
             connections,
             durationS: options.duration,
           });
+          if (loadProfile) {
+            await backend.request('profile-stop', 60_000, {
+              file: loadProfile,
+            });
+          }
           if (result.errors > 0) {
             warnings.push(`${e.endpoint}: ${result.errors} errors under load`);
           }

@@ -24,7 +24,7 @@ export interface BenchOptions {
    * with the same seed, size and broken share (taken when there is none).
    */
   reuseCatalog: boolean;
-  /** Write CPU profiles of the backend's cycles to the work directory. */
+  /** Write CPU profiles of the backend's cycles and loads to the work directory. */
   profile: boolean;
   /** The tools measured, in this order. */
   tools: BenchToolName[];
@@ -56,8 +56,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                         seed, size and --broken instead of ingesting it again
                         (snapshots in $BENCH_CACHE_DIR or <tmp>/cnm-bench-snapshots;
                         for iterating on the plugin, not for reported figures)
-  --profile             CPU-profile the backend during each cycle (implies --keep;
-                        <work dir>/<run>/cycle-*.cpuprofile)
+  --profile             CPU-profile the backend during each cycle and load (implies
+                        --keep; <work dir>/<run>/cycle-*.cpuprofile, load-*.cpuprofile)
 `;
 
 export class UsageError extends Error {}

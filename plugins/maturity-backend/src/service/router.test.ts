@@ -263,6 +263,32 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
       }
     });
 
+    it('is JSON with an ETag, 304 for a client that has it, and 200 once results change', async () => {
+      const app = await createApp();
+      const path = '/entities/component/default/checkout-service';
+      const first = await request(app).get(path).set('Authorization', user);
+      expect(first.headers['content-type']).toMatch(/^application\/json/);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const again = await request(app)
+        .get(path)
+        .set('Authorization', user)
+        .set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      // Another instance stores a new result: the next read sees it.
+      const other = await DatabaseMaturityStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await other.upsertResults([record('checkout-service', 3)]);
+      const changed = await request(app)
+        .get(path)
+        .set('Authorization', user)
+        .set('If-None-Match', etag);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(changed.body).toMatchObject({ level: 3 });
+    });
+
     it('answers 401 without or with a bad token', async () => {
       const app = await createApp();
       for (const header of [

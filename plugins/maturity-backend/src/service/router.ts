@@ -160,6 +160,25 @@ export async function createRouter(
   const summaries = new ResponseCache<CachedBody>(50);
   // A few CSV exports (about 3 MB each at 10,000 services).
   const exports = new ResponseCache<CachedBody>(4);
+  // The Maturity tabs people keep opening (a few kB each).
+  const entities = new ResponseCache<CachedBody>(1000);
+
+  /**
+   * The entity's stored result as JSON bytes. The version is read before the
+   * result, so a body is never older than the version it is kept under.
+   */
+  async function entityBody(entityRef: string) {
+    const version = await store.resultsVersion();
+    const key = `${version}|${utcDay(new Date())}|${entityRef}`;
+    let cached = entities.get(key);
+    if (!cached) {
+      const result = await store.getResult(entityRef);
+      if (!result) return undefined;
+      cached = cachedBody(JSON.stringify(result));
+      entities.set(key, cached);
+    }
+    return cached;
+  }
 
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
@@ -169,19 +188,19 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const entityRef = entityRefFromParams(req.params);
-    const [visible, result] = await Promise.all([
+    const [visible, body] = await Promise.all([
       options.visibility.forCaller(credentials),
-      store.getResult(entityRef),
+      entityBody(entityRef),
     ]);
     // A caller who may read every entity needs no catalog round trip; the
     // catalog decides otherwise, and which 404 it is when nothing is stored.
-    if (visible !== 'all' || !result) {
+    if (visible !== 'all' || !body) {
       await readableEntity(req, credentials);
     }
-    if (!result) {
+    if (!body) {
       throw new NotFoundError(`${entityRef} has not been evaluated yet`);
     }
-    res.json(result);
+    sendCached(req, res.type('application/json'), body);
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {

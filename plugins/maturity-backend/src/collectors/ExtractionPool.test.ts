@@ -201,6 +201,33 @@ describe('ExtractionPool', () => {
     }
   });
 
+  it('stops its workers when idle and starts them again for the next job', async () => {
+    const logger = mockServices.logger.mock();
+    const pool = new ExtractionPool({
+      ...workerPoolOptions(),
+      logger,
+      workers: 1,
+      idleMs: 100,
+    });
+    try {
+      const [, files] = examples[0];
+      const request = { files, maxFileBytes: 64 * 1024 };
+      const expected = await inlineExtractor().extract(request);
+      expect(await pool.extract(request)).toEqual(expected);
+      expect(pool.running).toBe(1);
+      await new Promise(r => setTimeout(r, 400));
+      expect(pool.running).toBe(0);
+      expect(await pool.extract(request)).toEqual(expected);
+      expect(pool.running).toBe(1);
+      // Both on a worker; a stop on purpose is no failure.
+      expect(pool.counts).toEqual({ onWorkers: 2, inline: 0 });
+      expect(logger.warn).not.toHaveBeenCalled();
+    } finally {
+      await pool.close();
+    }
+    expect(pool.running).toBe(0);
+  });
+
   it('with no workers, or once closed, parses on the event loop', async () => {
     const [, files] = examples[0];
     const none = new ExtractionPool({

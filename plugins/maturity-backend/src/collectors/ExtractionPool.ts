@@ -7,7 +7,6 @@ import type { SharedReference } from '../signals/ci/sharedReferences';
 import {
   extractPrepared,
   PreparedRepository,
-  prepareRepository,
   RepoFile,
   sharedCiReferences,
 } from '../signals/extractRepository';
@@ -17,7 +16,7 @@ import {
   type PackDictionary,
 } from '../database/packedJson';
 import { parseYaml, YamlDoc } from '../signals/yaml';
-import { FileNote, filesOfSource, RepositorySource } from './repoFiles';
+import { FileNote, prepareSource, RepositorySource } from './repoFiles';
 import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
 
 // This module is both sides of the pool: the event loop's (ExtractionPool)
@@ -49,8 +48,7 @@ export interface Extractor {
 export function inlineExtractor(tools?: Partial<ToolPatterns>): Extractor {
   return {
     async extract(request) {
-      const { files, skipped } = filesOfSource(request, request.maxFileBytes);
-      const prepared = prepareRepository(files, request.maxFileBytes, skipped);
+      const prepared = prepareSource(request, request.maxFileBytes);
       const references = request.organizations
         ? sharedCiReferences(prepared, request.organizations)
         : [];
@@ -138,7 +136,7 @@ const MAX_RESTARTS = 3;
  * worker holds its own heap and code (about 200 MiB in the 10,000-service
  * bench), which would otherwise sit unused between cycles.
  */
-export const DEFAULT_WORKER_IDLE_MS = 5_000;
+const DEFAULT_WORKER_IDLE_MS = 5_000;
 
 /**
  * Unpacks and parses repositories on worker threads, so that archives, YAML
@@ -470,7 +468,7 @@ function runExtractionWorker(): void {
     }
     if (m.type === 'prepare') {
       const all = Buffer.from(m.bytes);
-      const { files, skipped } = filesOfSource(
+      const prepared = prepareSource(
         'files' in m.source
           ? {
               files: m.source.files.map(f => ({
@@ -482,7 +480,6 @@ function runExtractionWorker(): void {
           : { archive: all, stripFirstDirectory: m.source.stripFirstDirectory },
         m.maxFileBytes,
       );
-      const prepared = prepareRepository(files, m.maxFileBytes, skipped);
       const references = m.organizations
         ? sharedCiReferences(prepared, new Set(m.organizations))
         : [];

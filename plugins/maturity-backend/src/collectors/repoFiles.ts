@@ -1,5 +1,9 @@
 import { isRelevantRepoFile } from '../signals/fileFilter';
-import type { RepoFile } from '../signals/extractRepository';
+import {
+  PreparedRepository,
+  prepareRepository,
+  RepoFile,
+} from '../signals/extractRepository';
 import { tarBytes, tarEntries } from './tarArchive';
 
 /** Why a file was not read. */
@@ -25,6 +29,9 @@ export type RepositorySource =
 /** The most a whole archive may unpack to; larger ones are streamed. */
 export const WHOLE_ARCHIVE_MAX_UNPACKED = 32 * 1024 * 1024;
 
+/** Decides which archive members are read (readTree's `filter`). */
+export type FileFilter = (path: string, info?: { size: number }) => boolean;
+
 /**
  * Which archive members are read: the files the checks look at, up to the
  * size limit. Those over it are noted in `skipped`, never loaded.
@@ -32,7 +39,7 @@ export const WHOLE_ARCHIVE_MAX_UNPACKED = 32 * 1024 * 1024;
 export function repoFileFilter(
   maxFileBytes: number,
   skipped: FileNote[],
-): (path: string, info?: { size: number }) => boolean {
+): FileFilter {
   return (path, info) => {
     if (!isRelevantRepoFile(path)) return false;
     if (info?.size !== undefined && info.size > maxFileBytes) {
@@ -68,8 +75,17 @@ export function filesOfSource(
       ? stripFirstDirectory(entry.path)
       : entry.path;
     if (keep(path, { size: entry.size })) {
-      files.push({ path, content: entry.data() });
+      files.push({ path, content: entry.data });
     }
   }
   return { files, skipped };
+}
+
+/** The source's files decoded and parsed, skipped files noted. */
+export function prepareSource(
+  source: RepositorySource,
+  maxFileBytes: number,
+): PreparedRepository {
+  const { files, skipped } = filesOfSource(source, maxFileBytes);
+  return prepareRepository(files, maxFileBytes, skipped);
 }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Parser, ReadEntry } from 'tar';
 import type { RepoFile } from '../signals/extractRepository';
 import {
+  FileFilter,
   FileNote,
   RepositorySource,
   stripFirstDirectory,
@@ -17,7 +18,8 @@ import { declaredUnpackedSize, isGzip } from './tarArchive';
  */
 export const WHOLE_ARCHIVE_MAX_BYTES = 2 * 1024 * 1024;
 
-type Filter = (path: string, info?: { size: number }) => boolean;
+const asBuffer = (chunk: string | Buffer) =>
+  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
 
 /**
  * A tar response from Backstage's ReadTreeResponseFactory (GitHub, GitLab,
@@ -49,7 +51,7 @@ export function wholeTarArchive(
  */
 export async function readRepositorySource(
   tree: UrlReaderServiceReadTreeResponse,
-  keep: Filter,
+  keep: FileFilter,
   skipped: FileNote[],
   limits: { bytes?: number; unpacked?: number } = {},
 ): Promise<RepositorySource> {
@@ -70,9 +72,7 @@ export async function readRepositorySource(
   for (;;) {
     const next = await chunks.next();
     if (next.done) break;
-    const chunk = Buffer.isBuffer(next.value)
-      ? next.value
-      : Buffer.from(next.value);
+    const chunk = asBuffer(next.value);
     head.push(chunk);
     size += chunk.length;
     if (size > maxBytes) {
@@ -94,7 +94,7 @@ async function streamTarFiles(
   head: Buffer[],
   rest: AsyncIterator<string | Buffer> | undefined,
   tar: { stripFirstDirectory: boolean },
-  keep: Filter,
+  keep: FileFilter,
 ): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
   const parser = new Parser({
@@ -115,11 +115,10 @@ async function streamTarFiles(
   });
   const ended = once(parser, 'end');
   for (const chunk of head) parser.write(chunk);
-  for (let next = await rest?.next(); next && !next.done; ) {
-    parser.write(
-      Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value),
-    );
-    next = await rest!.next();
+  if (rest) {
+    for (let n = await rest.next(); !n.done; n = await rest.next()) {
+      parser.write(asBuffer(n.value));
+    }
   }
   parser.end();
   await ended;

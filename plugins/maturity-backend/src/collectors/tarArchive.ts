@@ -8,9 +8,9 @@ import { gunzipSync } from 'node:zlib';
 /** One archive member that is not a directory (as Backstage's `files()`). */
 export interface TarEntry {
   path: string;
-  /** Declared size; `data` is read only when asked for. */
   size: number;
-  data(): Buffer;
+  /** A view into the archive, not a copy. */
+  data: Buffer;
 }
 
 const BLOCK = 512;
@@ -78,7 +78,6 @@ export function* tarEntries(tar: Buffer): Generator<TarEntry> {
     }
     const type = String.fromCharCode(header[156] || 0x30);
     const own = octal(header, 124, 12);
-    // Pax and GNU headers describe the member after them, not themselves.
     const declared = META.has(type) ? own : next.size ?? global.size ?? own;
     const start = offset + BLOCK;
     const end = start + declared;
@@ -105,7 +104,7 @@ export function* tarEntries(tar: Buffer): Generator<TarEntry> {
     const path = next.path ?? global.path ?? headerPath(header);
     next = {};
     if (type === '5') continue; // directory
-    yield { path, size: declared, data: () => body };
+    yield { path, size: declared, data: body };
   }
 }
 

@@ -1,6 +1,7 @@
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_TARGET_LEVEL } from '@cnmaturity/plugin-maturity-common';
 import { NotModifiedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -17,6 +18,7 @@ import {
   expectEveryEngine,
 } from '../__testUtils__/databases';
 import { component, group } from '../__testUtils__/entities';
+import { ENTITY_FIELDS, ENTITY_KEY_FIELDS } from './catalogFields';
 import { MaturityEvaluator } from './MaturityEvaluator';
 import { MaturityMetrics } from './metrics';
 import { treeResponse } from '../__testUtils__/repositories';
@@ -429,6 +431,210 @@ describe.each(databases.eachSupportedId())(
         'read a',
         'read b',
       ]);
+    });
+
+    /** As the catalog serves them: every entity with an etag. */
+    const withEtag = (e: Entity, etag: string): Entity => ({
+      ...e,
+      metadata: { ...e.metadata, etag },
+    });
+
+    /** Records which fields each catalog call asked for. */
+    function recordingCatalog(catalog: CatalogService) {
+      const asked: string[] = [];
+      const queryEntities = catalog.queryEntities.bind(catalog);
+      const getEntitiesByRefs = catalog.getEntitiesByRefs.bind(catalog);
+      const fields = (f?: string[]) => {
+        if (f === ENTITY_FIELDS) return 'whole';
+        return f === ENTITY_KEY_FIELDS ? 'keys' : f;
+      };
+      catalog.queryEntities = async (request, options) => {
+        const r = request as { fields?: string[]; totalItems?: string };
+        asked.push(`page of ${fields(r.fields)}, total ${r.totalItems}`);
+        return queryEntities(request, options);
+      };
+      catalog.getEntitiesByRefs = async (request, options) => {
+        if (request.fields === ENTITY_FIELDS) {
+          asked.push(`${request.entityRefs.join()} whole`);
+        }
+        return getEntitiesByRefs(request, options);
+      };
+      return { catalog, asked };
+    }
+
+    it('tells unchanged entities from their key fields and fetches only changed ones whole', async () => {
+      const teamV1 = withEtag(team, 't1');
+      const v1 = ['a', 'b', 'c'].map(n => withEtag(service(n), `${n}1`));
+      const { evaluator, store } = await setup({ entities: [...v1, teamV1] });
+      const first = recordingCatalog(
+        catalogServiceMock({ entities: [...v1, teamV1] }),
+      );
+      expect(await evaluator(first.catalog).evaluateAll()).toMatchObject({
+        evaluated: 3,
+      });
+      expect(first.asked).toEqual([
+        'page of keys, total exclude',
+        'component:default/a,component:default/b,component:default/c whole',
+        // Then what they relate to, whole, for the checks.
+        'group:default/payments-team whole',
+      ]);
+
+      const unchanged = recordingCatalog(
+        catalogServiceMock({ entities: [...v1, teamV1] }),
+      );
+      expect(await evaluator(unchanged.catalog).evaluateAll()).toMatchObject({
+        evaluated: 0,
+        skipped: 3,
+      });
+      expect(unchanged.asked).toEqual(['page of keys, total exclude']);
+
+      // b's target changed: a field the decision does not read, but its etag
+      // tells. b is fetched whole and its result has the new target.
+      const b = service('b');
+      const bV2 = withEtag(
+        {
+          ...b,
+          metadata: {
+            ...b.metadata,
+            annotations: {
+              ...b.metadata.annotations,
+              [ANNOTATION_TARGET_LEVEL]: 'scale',
+            },
+          },
+        },
+        'b2',
+      );
+      const changed = recordingCatalog(
+        catalogServiceMock({ entities: [v1[0], bV2, v1[2], teamV1] }),
+      );
+      expect(await evaluator(changed.catalog).evaluateAll()).toMatchObject({
+        evaluated: 1,
+        skipped: 2,
+      });
+      expect(changed.asked).toEqual([
+        'page of keys, total exclude',
+        'component:default/b whole',
+        'group:default/payments-team whole',
+      ]);
+      expect(await store.getResult('component:default/b')).toMatchObject({
+        target: { level: 3 },
+      });
+
+      // The team changed: every entity it owns is evaluated again.
+      const teamV2 = withEtag(group('payments-team', ['ada']), 't2');
+      const owner = recordingCatalog(
+        catalogServiceMock({ entities: [v1[0], bV2, v1[2], teamV2] }),
+      );
+      expect(await evaluator(owner.catalog).evaluateAll()).toMatchObject({
+        evaluated: 3,
+        skipped: 0,
+      });
+    });
+
+    it('asks for pages whole once most of a page changed, and by key fields again once nothing does', async () => {
+      const teamV1 = withEtag(team, 't1');
+      const entities = [
+        ...['a', 'b', 'c', 'd', 'e'].map(n => withEtag(service(n), `${n}1`)),
+        teamV1,
+      ];
+      const { evaluator, store } = await setup({ entities, pageSize: 1 });
+      const pagesAndRefetches = (asked: string[]) => ({
+        pages: asked
+          .filter(a => a.startsWith('page of'))
+          .map(a => a.split(',')[0]),
+        refetched: asked.filter(a => a.startsWith('component:')),
+      });
+
+      const first = recordingCatalog(catalogServiceMock({ entities }));
+      expect(await evaluator(first.catalog).evaluateAll()).toMatchObject({
+        evaluated: 5,
+        failed: 0,
+      });
+      // The next page is asked for before this one is read, so two more
+      // pages go by key fields before the first page's changes are known.
+      expect(pagesAndRefetches(first.asked)).toEqual({
+        pages: [
+          'page of keys',
+          'page of keys',
+          'page of keys',
+          'page of whole',
+          'page of whole',
+        ],
+        refetched: [
+          'component:default/a whole',
+          'component:default/b whole',
+          'component:default/c whole',
+        ],
+      });
+      // Evaluated from a whole page, as from a refetched entity.
+      const d = await store.getResult('component:default/d');
+      expect(d).toMatchObject({ stale: false });
+      expect(d!.checks.find(c => c.checkId === 'people.team-owner')).toEqual(
+        expect.objectContaining({ status: 'pass' }),
+      );
+
+      const second = recordingCatalog(catalogServiceMock({ entities }));
+      expect(await evaluator(second.catalog).evaluateAll()).toMatchObject({
+        evaluated: 0,
+        skipped: 5,
+      });
+      expect(pagesAndRefetches(second.asked)).toEqual({
+        pages: Array(5).fill('page of keys'),
+        refetched: [],
+      });
+    });
+
+    it('an entity removed from the catalog between its key fields and its whole fetch is left out', async () => {
+      const a = withEtag(service('a'), 'a1');
+      const b = withEtag(service('b'), 'b1');
+      const teamV1 = withEtag(team, 't1');
+      const { evaluator } = await setup({ entities: [a, b, teamV1] });
+      const catalog = catalogServiceMock({ entities: [a, b, teamV1] });
+      const getEntitiesByRefs = catalog.getEntitiesByRefs.bind(catalog);
+      catalog.getEntitiesByRefs = async (request, options) => {
+        const answer = await getEntitiesByRefs(request, options);
+        if (request.fields !== ENTITY_FIELDS) return answer;
+        return {
+          items: answer.items.map(e =>
+            e?.metadata.name === 'b' ? undefined : e,
+          ),
+        };
+      };
+      expect(await evaluator(catalog).evaluateAll()).toMatchObject({
+        evaluated: 1,
+        skipped: 0,
+        failed: 0,
+      });
+    });
+
+    it('fetching the changed entities whole fails: the page is stale, the cycle goes on', async () => {
+      const entities = [service('a'), service('b'), team];
+      const { evaluator, store } = await setup({ entities, pageSize: 1 });
+      await evaluator().evaluateAll();
+      const catalog = catalogServiceMock({
+        entities: [
+          service('a', { lifecycle: 'deprecated' }),
+          service('b', { lifecycle: 'deprecated' }),
+          team,
+        ],
+      });
+      const getEntitiesByRefs = catalog.getEntitiesByRefs.bind(catalog);
+      catalog.getEntitiesByRefs = async (request, options) => {
+        if (
+          request.fields === ENTITY_FIELDS &&
+          request.entityRefs.includes('component:default/a')
+        ) {
+          throw new Error('502 Bad Gateway');
+        }
+        return getEntitiesByRefs(request, options);
+      };
+      expect(await evaluator(catalog).evaluateAll()).toMatchObject({
+        evaluated: 1,
+        failed: 1,
+      });
+      const a = await store.getResult('component:default/a');
+      expect(a).toMatchObject({ stale: true });
+      expect(a!.staleReason).toContain('502 Bad Gateway');
     });
 
     it('refreshes one entity on demand even when nothing changed', async () => {

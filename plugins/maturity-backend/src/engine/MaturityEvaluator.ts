@@ -12,18 +12,24 @@ import {
 } from '../collectors/RepositoryCollector';
 import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
-import { utcDay } from '../database/days';
 import { EntityResultRecord, MaturityStore } from '../database/MaturityStore';
 import { OrgControl } from '../orgControls/readOrgControls';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  ENTITY_FIELDS,
+  ENTITY_KEY_FIELDS,
+  RELATED_KEY_FIELDS,
+} from './catalogFields';
+import { concurrencyLimit, Limit } from './concurrencyLimit';
 import { evaluateEntity } from './evaluateEntity';
-import { inputsHash } from './inputsHash';
-import { mapWithConcurrency } from './mapWithConcurrency';
+import { inputsHash, keyInputsHash } from './inputsHash';
 import { MaturityMetrics } from './metrics';
+import { ChangedEntity, PageOutcome, PageTally, ReadPage } from './pageOutcome';
 import { fetchRelated, RelatedCache, relatedOf } from './related';
 
 const PAGE_SIZE = 200;
-/** What the checks read of an entity; the catalog's status is left out. */
-const ENTITY_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'relations'];
+/** Evaluations between turns of the event loop, so routes stay responsive. */
+const EVALUATIONS_PER_TURN = 20;
 
 /** What one cycle did. */
 export interface CycleStats {
@@ -36,14 +42,16 @@ export interface CycleStats {
   durationMs: number;
 }
 
-/** A page evaluated, to be stored. */
-interface PageOutcome {
-  records: EntityResultRecord[];
-  skipped: number;
-  /** Not evaluated: their stored results are kept, marked stale. */
-  failedRefs: string[];
-  /** Why, for the stale mark and the error of evaluateOne. */
-  lastError: string;
+/** A catalog page, and whether it was asked for whole or by key fields. */
+interface FetchedPage {
+  page: QueryEntitiesResponse;
+  whole: boolean;
+}
+
+/** The related-entity caches of one cycle, one per set of fields. */
+interface CycleCaches {
+  keys: RelatedCache;
+  whole: RelatedCache;
 }
 
 const lowerRef = (e: Entity) =>
@@ -64,11 +72,15 @@ function safeRef(entity: Entity): string {
 }
 
 /**
- * Walks the catalog page by page, collects each entity's signals (related
- * entities in two catalog round trips per page, repositories with bounded
- * concurrency), skips entities whose inputs did not change, evaluates the
- * rest and stores them, one transaction per page. A failure for one entity
- * or one page keeps the last good results, marked stale, and the cycle goes on.
+ * Walks the catalog page by page. For each page it first reads what tells
+ * whether an entity changed (the entities without their relations, the
+ * etags of their related entities, repositories conditionally with bounded
+ * concurrency, facts, attestations) and skips entities whose inputs hash is
+ * unchanged. Only the rest are fetched whole and evaluated; once most of a
+ * page changed, the next pages come whole and are evaluated as they are
+ * read. Pages are stored one transaction each, while the next page's
+ * repositories are read. A failure for one entity or one page keeps the
+ * last good results, marked stale, and the cycle goes on.
  */
 export class MaturityEvaluator {
   private readonly metrics: MaturityMetrics;
@@ -105,53 +117,90 @@ export class MaturityEvaluator {
     const started = Date.now();
     const { catalog, auth, kinds } = this.options;
     const repositories = this.options.startRepositoryCycle();
-    const relatedCache: RelatedCache = new Map();
+    const caches: CycleCaches = { keys: new Map(), whole: new Map() };
     const totals = { evaluated: 0, skipped: 0, failed: 0 };
     const pageSize = this.options.pageSize ?? PAGE_SIZE;
-    // A page is stored while the next one is read and evaluated, so the
-    // extraction workers are not idle while results are written. At most
-    // one page waits to be stored.
-    let storing: Promise<void> = Promise.resolve();
+    const count = (outcome: PageOutcome) => {
+      totals.evaluated += outcome.records.length;
+      totals.skipped += outcome.skipped;
+      totals.failed += outcome.failedRefs.length;
+    };
+    // Repository reads are limited for the whole cycle, not per page: the
+    // next page's reads start while the last of this page's are in flight,
+    // so the extraction workers are never idle waiting for a page boundary.
+    const limit = concurrencyLimit(this.options.concurrency);
+    // Pages are asked for by their key fields while most entities turn out
+    // unchanged, and whole once most of a page changed (the first cycle, or
+    // after the rubric changed): fetching nearly every entity a second time
+    // would cost more than the key fields save.
+    let whole = false;
+    // Pages are completed (changed entities fetched whole and evaluated, the
+    // page stored) in order, one at a time, while the following pages'
+    // repositories are read.
+    let completing: Promise<void> = Promise.resolve();
+    const complete = (read: ReadPage) => {
+      const decided = read.records.length + read.changed.length;
+      whole = decided * 2 > decided + read.skipped + read.failedRefs.length;
+      completing = this.completePage(
+        read,
+        repositories,
+        false,
+        caches.whole,
+      ).then(count);
+      // Awaited before the next page or at the end; until then a failure
+      // must not count as unhandled.
+      completing.catch(() => {});
+    };
+    let reading: Promise<ReadPage> | undefined;
     try {
       const credentials = await auth.getOwnServiceCredentials();
-      const query = (cursor?: string): Promise<QueryEntitiesResponse> =>
-        catalog.queryEntities(
-          cursor
-            ? { cursor, limit: pageSize, fields: ENTITY_FIELDS }
-            : {
-                filter: { kind: kinds },
-                limit: pageSize,
-                fields: ENTITY_FIELDS,
-              },
-          { credentials },
-        );
-      let next: Promise<QueryEntitiesResponse> | undefined = query();
+      const query = (cursor?: string): Promise<FetchedPage> => {
+        const fields = whole ? ENTITY_FIELDS : ENTITY_KEY_FIELDS;
+        return catalog
+          .queryEntities(
+            cursor
+              ? { cursor, limit: pageSize, fields }
+              : {
+                  filter: { kind: kinds },
+                  limit: pageSize,
+                  fields,
+                  // Counting the whole catalog is one more query, unused.
+                  totalItems: 'exclude',
+                },
+            { credentials },
+          )
+          .then(page => ({ page, whole: fields === ENTITY_FIELDS }));
+      };
+      let next: Promise<FetchedPage> | undefined = query();
       while (next) {
-        const page: QueryEntitiesResponse = await next;
-        // The next page is asked for now, so the catalog's round trip (an
-        // HTTP request, 200 entities of JSON) overlaps this page's work.
+        const { page, whole: pageWhole }: FetchedPage = await next;
+        // The next page is asked for now, so the catalog's round trip
+        // overlaps this page's work.
         const cursor: string | undefined = page.pageInfo.nextCursor;
         next = cursor ? query(cursor) : undefined;
         next?.catch(() => {}); // awaited in the next round
-        const outcome = await this.evaluatePage(
-          page.items,
-          repositories,
-          false,
-          relatedCache,
-        );
-        await storing;
-        storing = this.storePage(outcome, repositories);
-        // Awaited before the next page or at the end; until then a failure
-        // must not count as unhandled.
-        storing.catch(() => {});
-        totals.evaluated += outcome.records.length;
-        totals.skipped += outcome.skipped;
-        totals.failed += outcome.failedRefs.length;
+        const previous = reading;
+        reading = this.readPage(page.items, repositories, false, {
+          whole: pageWhole,
+          relatedCache: pageWhole ? caches.whole : caches.keys,
+          limit,
+        });
+        reading.catch(() => {}); // awaited in the next round
+        if (previous) {
+          const read = await previous;
+          await completing;
+          complete(read);
+        }
       }
-      await storing;
+      if (reading) {
+        const read = await reading;
+        await completing;
+        complete(read);
+      }
+      await completing;
     } catch (e) {
       // What was evaluated before the failure is still stored if it can be.
-      await storing.catch(() => {});
+      await completing.catch(() => {});
       // The catalog itself failed: what was stored stays; the next cycle
       // skips what this one finished and carries on from there.
       this.metrics.cycleFinished((Date.now() - started) / 1000, 'failed');
@@ -187,27 +236,38 @@ export class MaturityEvaluator {
     entityRef: string,
   ): Promise<EntityResultRecord | undefined> {
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    const {
+      items: [entity],
+    } = await this.options.catalog.getEntitiesByRefs(
+      { entityRefs: [entityRef], fields: ENTITY_FIELDS },
+      { credentials },
+    );
     if (!entity) return undefined;
     const repositories = this.options.startRepositoryCycle();
-    const outcome = await this.evaluatePage([entity], repositories, true);
-    await this.storePage(outcome, repositories);
+    const read = await this.readPage([entity], repositories, true, {
+      whole: true,
+      limit: concurrencyLimit(1),
+    });
+    const outcome = await this.completePage(read, repositories, true);
     if (outcome.failedRefs.length) {
       throw new Error(`Could not evaluate ${entityRef}: ${outcome.lastError}`);
     }
     return outcome.records[0];
   }
 
-  /** Collects the page's signals and evaluates what changed; stores nothing. */
-  private async evaluatePage(
+  /**
+   * Reads the signals of a page of entities and tells which changed. A page
+   * fetched whole is evaluated right away; of a page of key fields, what
+   * changed is left to completePage. Stores nothing.
+   */
+  private async readPage(
     entities: Entity[],
     repositories: RepositoryCycle,
     force: boolean,
-    relatedCache?: RelatedCache,
-  ): Promise<PageOutcome> {
+    options: { whole: boolean; relatedCache?: RelatedCache; limit: Limit },
+  ): Promise<ReadPage> {
     const { store, logger } = this.options;
+    const { whole } = options;
     const refs = entities.map(safeRef);
     let related: Map<string, Entity>;
     let facts;
@@ -216,7 +276,10 @@ export class MaturityEvaluator {
     try {
       const credentials = await this.options.auth.getOwnServiceCredentials();
       [related, facts, attestations, hashes] = await Promise.all([
-        fetchRelated(this.options.catalog, credentials, entities, relatedCache),
+        fetchRelated(this.options.catalog, credentials, entities, {
+          cache: options.relatedCache,
+          fields: whole ? ENTITY_FIELDS : RELATED_KEY_FIELDS,
+        }),
         this.options.facts.latestFacts(refs),
         this.options.attestations.latestAttestations(refs),
         store.getInputHashes(refs),
@@ -229,83 +292,175 @@ export class MaturityEvaluator {
       logger.warn(
         `Maturity: ${entities.length} entities not evaluated, ${reason}`,
       );
-      return { records: [], skipped: 0, failedRefs: refs, lastError: reason };
+      return {
+        records: [],
+        changed: [],
+        skipped: 0,
+        failedRefs: refs,
+        lastError: reason,
+      };
     }
 
-    const checks = this.options.checks();
-    const now = new Date();
-    const day = utcDay(now);
-    const failedRefs: string[] = [];
-    let skipped = 0;
-    let lastError = '';
-    const outcomes = await mapWithConcurrency<
-      Entity,
-      EntityResultRecord | undefined
-    >(entities, this.options.concurrency, async (entity, i) => {
+    const page = new PageTally(this.options.checks(), logger);
+    const decide = async (
+      entity: Entity,
+      i: number,
+    ): Promise<EntityResultRecord | ChangedEntity | undefined> => {
       const ref = refs[i];
       try {
-        const repository = await repositories.read(entity);
-        const entityFacts = facts.get(ref) ?? [];
-        const entityAttestations = attestations.get(ref) ?? [];
-        const hash = inputsHash({
+        const changed = {
+          ref,
+          inputs: {
+            repository: await repositories.read(entity),
+            facts: facts.get(ref) ?? [],
+            attestations: attestations.get(ref) ?? [],
+          },
+          storedHash: hashes.get(ref),
+        };
+        if (whole) return this.evaluate(changed, entity, related, force, page);
+        const hash = keyInputsHash({
+          ...changed.inputs,
           entity,
           related: relatedOf(entity, related),
-          repository,
-          facts: entityFacts,
-          attestations: entityAttestations,
           rubric: this.options.rubricHash,
-          day,
+          day: page.day,
         });
-        if (!force && hashes.get(ref) === hash) {
-          skipped++;
+        if (!force && hash !== undefined && hash === changed.storedHash) {
+          page.skipped++;
           return undefined;
         }
-        if (
-          repository.status === 'unavailable' &&
-          repository.url &&
-          hashes.has(ref)
-        ) {
-          // The read failed and nothing was cached: keep the stored result
-          // rather than replace its evidence with unknowns.
-          throw new Error(repository.reason);
-        }
-        const record = evaluateEntity(
-          checks,
-          {
-            entity,
-            related,
-            repository,
-            facts: entityFacts,
-            tools: this.options.tools,
-            now,
-          },
-          {
-            attestationMaxAgeDays: this.options.attestationMaxAgeDays,
-            attestations: entityAttestations,
-            orgControls: this.options.orgControls,
-            orgControlReviewMaxAgeDays: this.options.orgControlReviewMaxAgeDays,
-          },
-        );
-        return { ...record, inputsHash: hash };
+        return changed;
       } catch (e) {
-        // One malformed entity must not stop the rest of the page.
-        lastError = errorMessage(e);
-        failedRefs.push(ref);
-        logger
-          .child({ entity: ref })
-          .warn(`Could not evaluate entity: ${lastError}`);
+        page.fail(ref, e);
         return undefined;
       }
-    });
-    const records = outcomes.filter(
-      (r): r is EntityResultRecord => r !== undefined,
+    };
+    const decided = await Promise.all(
+      entities.map((entity, i) => options.limit(() => decide(entity, i))),
     );
     return {
-      records,
-      skipped,
-      failedRefs,
-      lastError: lastError && `the evaluation failed: ${lastError}`,
+      ...page.outcome(
+        decided.filter((d): d is EntityResultRecord => !!d && 'level' in d),
+      ),
+      changed: decided.filter((d): d is ChangedEntity => !!d && 'inputs' in d),
     };
+  }
+
+  /**
+   * Fetches the changed entities of a page read by key fields whole, with
+   * their related entities, evaluates them and stores the page.
+   */
+  private async completePage(
+    read: ReadPage,
+    repositories: RepositoryCycle,
+    force: boolean,
+    relatedCache?: RelatedCache,
+  ): Promise<PageOutcome> {
+    const outcome = await this.evaluateChanged(read, force, relatedCache);
+    await this.storePage(outcome, repositories);
+    return outcome;
+  }
+
+  /** Evaluates the changed entities of a page; stores nothing. */
+  private async evaluateChanged(
+    read: ReadPage,
+    force: boolean,
+    relatedCache?: RelatedCache,
+  ): Promise<PageOutcome> {
+    const { catalog, logger } = this.options;
+    const { changed, records } = read;
+    if (changed.length === 0) return read;
+
+    let entities: Array<Entity | undefined>;
+    let related: Map<string, Entity>;
+    try {
+      const credentials = await this.options.auth.getOwnServiceCredentials();
+      ({ items: entities } = await catalog.getEntitiesByRefs(
+        { entityRefs: changed.map(c => c.ref), fields: ENTITY_FIELDS },
+        { credentials },
+      ));
+      related = await fetchRelated(
+        catalog,
+        credentials,
+        entities.filter((e): e is Entity => !!e),
+        { cache: relatedCache, fields: ENTITY_FIELDS },
+      );
+    } catch (e) {
+      const reason = `signals could not be collected: ${errorMessage(e)}`;
+      logger.warn(
+        `Maturity: ${changed.length} entities not evaluated, ${reason}`,
+      );
+      return {
+        records,
+        skipped: read.skipped,
+        failedRefs: [...read.failedRefs, ...changed.map(c => c.ref)],
+        lastError: reason,
+      };
+    }
+
+    const page = new PageTally(this.options.checks(), logger, read);
+    const evaluated = [...records];
+    for (const [i, entry] of changed.entries()) {
+      const entity = entities[i];
+      // Removed from the catalog since the page was read.
+      if (!entity) continue;
+      if (i % EVALUATIONS_PER_TURN === EVALUATIONS_PER_TURN - 1) {
+        await nextTurn();
+      }
+      try {
+        const record = this.evaluate(entry, entity, related, force, page);
+        if (record) evaluated.push(record);
+      } catch (e) {
+        page.fail(entry.ref, e);
+      }
+    }
+    return page.outcome(evaluated);
+  }
+
+  /**
+   * Evaluates one entity from its whole catalog entity, unless its inputs
+   * hash is the stored one (then counted as skipped). Throws when it cannot
+   * be evaluated.
+   */
+  private evaluate(
+    { inputs, storedHash }: ChangedEntity,
+    entity: Entity,
+    related: ReadonlyMap<string, Entity>,
+    force: boolean,
+    page: PageTally,
+  ): EntityResultRecord | undefined {
+    const hash = inputsHash({
+      ...inputs,
+      entity,
+      related: relatedOf(entity, related),
+      rubric: this.options.rubricHash,
+      day: page.day,
+    });
+    if (!force && hash === storedHash) {
+      page.skipped++;
+      return undefined;
+    }
+    const { repository } = inputs;
+    if (
+      repository.status === 'unavailable' &&
+      repository.url &&
+      storedHash !== undefined
+    ) {
+      // The read failed and nothing was cached: keep the stored result
+      // rather than replace its evidence with unknowns.
+      throw new Error(repository.reason);
+    }
+    const record = evaluateEntity(
+      page.checks,
+      { ...inputs, entity, related, tools: this.options.tools, now: page.now },
+      {
+        attestationMaxAgeDays: this.options.attestationMaxAgeDays,
+        attestations: inputs.attestations,
+        orgControls: this.options.orgControls,
+        orgControlReviewMaxAgeDays: this.options.orgControlReviewMaxAgeDays,
+      },
+    );
+    return { ...record, inputsHash: hash };
   }
 
   /** Caches the page's repository reads, stores its results, marks failures stale. */

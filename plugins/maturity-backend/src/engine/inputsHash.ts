@@ -49,6 +49,17 @@ function repositoryVersion(repository: RepositorySignal): unknown {
   ];
 }
 
+/** What one entity's result is computed from. */
+export interface EntityInputs {
+  entity: Entity;
+  related: ReadonlyArray<[string, Entity | undefined]>;
+  repository: RepositorySignal;
+  facts: readonly MaturityFact[];
+  attestations: readonly MaturityAttestation[];
+  rubric: string;
+  day: string;
+}
+
 /**
  * Everything one entity's result is computed from, as one hash: the entity
  * and the related entities it follows (by catalog etag), the repository
@@ -57,15 +68,7 @@ function repositoryVersion(repository: RepositorySignal): unknown {
  * row per day). The same hash means the same result, so the entity is
  * skipped.
  */
-export function inputsHash(inputs: {
-  entity: Entity;
-  related: ReadonlyArray<[string, Entity | undefined]>;
-  repository: RepositorySignal;
-  facts: readonly MaturityFact[];
-  attestations: readonly MaturityAttestation[];
-  rubric: string;
-  day: string;
-}): string {
+export function inputsHash(inputs: EntityInputs): string {
   const etagOf = (e: Entity | undefined) =>
     e ? e.metadata.etag ?? sha256(JSON.stringify(e)) : null;
   return sha256(
@@ -79,4 +82,18 @@ export function inputsHash(inputs: {
       inputs.day,
     ]),
   );
+}
+
+/**
+ * The inputs hash from the key fields of the entities alone (see
+ * ENTITY_KEY_FIELDS), which is the hash of the whole entities as long as
+ * the catalog gave each one an etag. Undefined when one has none: only the
+ * whole entity tells then.
+ */
+export function keyInputsHash(inputs: EntityInputs): string | undefined {
+  const versioned = (e: Entity | undefined) => !e || !!e.metadata.etag;
+  return versioned(inputs.entity) &&
+    inputs.related.every(([, e]) => versioned(e))
+    ? inputsHash(inputs)
+    : undefined;
 }

@@ -58,12 +58,14 @@ describe('fetchRelated', () => {
   it("with a cycle's cache, asks for shared entities once per cycle but for APIs every time", async () => {
     const { catalog, asked } = fakeCatalog(known);
     const cache: RelatedCache = new Map();
-    await fetchRelated(catalog, {} as any, [component('one')], cache);
+    await fetchRelated(catalog, {} as any, [component('one')], {
+      cache,
+    });
     const second = await fetchRelated(
       catalog,
       {} as any,
       [component('two'), entity('Component', 'x', { owner: 'group:gone' })],
-      cache,
+      { cache },
     );
     expect(asked.slice(2)).toEqual([
       ['api:default/two-api', 'group:default/gone'],
@@ -75,7 +77,7 @@ describe('fetchRelated', () => {
       catalog,
       {} as any,
       [entity('Component', 'y', { owner: 'group:gone' })],
-      cache,
+      { cache },
     );
     expect(asked).toHaveLength(3);
   });

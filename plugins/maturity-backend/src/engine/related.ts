@@ -65,14 +65,16 @@ const isShared = (ref: string) => !ref.startsWith('api:');
 /**
  * Fetches the related entities of a page of entities in two catalog round
  * trips: the first hop, then the systems' domains. With a cycle's `cache`,
- * shared entities come from the catalog once per cycle.
+ * shared entities come from the catalog once per cycle; with `fields`, only
+ * those fields (the cache must hold entities fetched with the same fields).
  */
 export async function fetchRelated(
   catalog: CatalogService,
   credentials: BackstageCredentials,
   entities: Entity[],
-  cache?: RelatedCache,
+  options: { cache?: RelatedCache; fields?: string[] } = {},
 ): Promise<Map<string, Entity>> {
+  const { cache, fields } = options;
   const related = new Map<string, Entity>();
   const fetchInto = async (wanted: Set<string>) => {
     const entityRefs: string[] = [];
@@ -83,7 +85,7 @@ export async function fetchRelated(
     }
     if (entityRefs.length === 0) return;
     const { items } = await catalog.getEntitiesByRefs(
-      { entityRefs },
+      { entityRefs, ...(fields ? { fields } : {}) },
       { credentials },
     );
     items.forEach((item, i) => {

@@ -1,0 +1,71 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
+import { utcDay } from '../database/days';
+import { EntityResultRecord } from '../database/MaturityStore';
+import { EntityInputs } from './inputsHash';
+
+/** An entity whose inputs changed (or could not be told from its key fields). */
+export interface ChangedEntity {
+  ref: string;
+  inputs: Pick<EntityInputs, 'repository' | 'facts' | 'attestations'>;
+  /** The hash stored with its last result; null: cleared, undefined: no result. */
+  storedHash: string | null | undefined;
+}
+
+/** A page evaluated, to be stored. */
+export interface PageOutcome {
+  records: EntityResultRecord[];
+  skipped: number;
+  /** Not evaluated: their stored results are kept, marked stale. */
+  failedRefs: string[];
+  /** Why, for the stale mark and the error of evaluateOne. */
+  lastError: string;
+}
+
+/**
+ * A page whose repositories were read. Fetched whole, its changed entities
+ * are evaluated already; fetched by their key fields, they are still to be
+ * fetched whole and evaluated.
+ */
+export interface ReadPage extends PageOutcome {
+  changed: ChangedEntity[];
+}
+
+const errorMessage = (e: unknown) =>
+  e instanceof Error ? e.message : String(e);
+
+/**
+ * One page's evaluation under way: its clock and checks, and the entities
+ * skipped or failed so far (carried over from the page's read).
+ */
+export class PageTally {
+  readonly now = new Date();
+  readonly day = utcDay(this.now);
+  skipped: number;
+  private readonly failedRefs: string[];
+  private lastError: string;
+
+  constructor(
+    readonly checks: readonly MaturityCheck[],
+    private readonly logger: LoggerService,
+    from?: Omit<PageOutcome, 'records'>,
+  ) {
+    this.skipped = from?.skipped ?? 0;
+    this.failedRefs = [...(from?.failedRefs ?? [])];
+    this.lastError = from?.lastError ?? '';
+  }
+
+  /** One malformed entity must not stop the rest of the page. */
+  fail(ref: string, e: unknown) {
+    this.lastError = `the evaluation failed: ${errorMessage(e)}`;
+    this.failedRefs.push(ref);
+    this.logger
+      .child({ entity: ref })
+      .warn(`Could not evaluate entity: ${errorMessage(e)}`);
+  }
+
+  outcome(records: EntityResultRecord[]): PageOutcome {
+    const { skipped, failedRefs, lastError } = this;
+    return { records, skipped, failedRefs, lastError };
+  }
+}

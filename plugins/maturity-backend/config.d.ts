@@ -17,7 +17,10 @@ export interface Config {
     };
     /** Entity kinds to evaluate. Defaults to `[Component]`. */
     kinds?: string[];
-    /** How many entities are read and evaluated at once, 1 to 100. Default 16. */
+    /**
+     * How many repositories are read at once in a cycle, across pages, 1 to
+     * 100. Default 16.
+     */
     concurrency?: number;
     /**
      * Worker threads that parse repository files (YAML, CI definitions),

@@ -91,7 +91,12 @@ export const maturityPlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(() => extractor.close());
         const { deflate } = extractor;
-        const store = await DatabaseMaturityStore.create({ database, deflate });
+        const store = await DatabaseMaturityStore.create({
+          database,
+          deflate,
+          // Results another instance wrote show up within a second.
+          versionMaxAgeMs: 1000,
+        });
         const facts = await DatabaseFactStore.create({ database });
         const attestations = await DatabaseAttestationStore.create({
           database,

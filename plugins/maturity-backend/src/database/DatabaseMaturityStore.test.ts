@@ -825,6 +825,43 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it('with versionMaxAgeMs, reuses a read for that long, but sees its own writes at once', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const a = await DatabaseMaturityStore.create({
+        database,
+        versionMaxAgeMs: 300,
+      });
+      const b = await DatabaseMaturityStore.create({ database });
+      let reads = 0;
+      const count = (q: { sql: string }) => {
+        if (/^select .*maturity_state/i.test(q.sql)) reads++;
+      };
+      const v0 = await a.resultsVersion();
+      knex.on('query', count);
+      try {
+        await b.upsertResults([record('elsewhere')]);
+        // Another instance's write: not seen until the read is 300 ms old.
+        expect(await a.resultsVersion()).toBe(v0);
+        expect(reads).toBe(0);
+        await new Promise(resolve => setTimeout(resolve, 350));
+        expect(await a.resultsVersion()).toBe(v0 + 1);
+        expect(reads).toBe(1);
+        // Its own write: seen by the next request.
+        await a.upsertResults([record('here')]);
+        expect(await a.resultsVersion()).toBe(v0 + 2);
+        await a.markStale(['component:default/here'], 'SCM down');
+        expect(await a.resultsVersion()).toBe(v0 + 3);
+        expect(
+          (await a.listSummaryRows({ stale: true }, '2026-11-25')).map(
+            r => r.name,
+          ),
+        ).toEqual(['here']);
+      } finally {
+        knex.removeListener('query', count);
+      }
+    });
+
     it('see every write, also one made by another backend instance', async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });

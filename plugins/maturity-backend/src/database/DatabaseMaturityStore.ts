@@ -132,12 +132,22 @@ export class DatabaseMaturityStore implements MaturityStore {
     database: DatabaseService;
     /** Where packed JSON is deflated; by default libuv's thread pool. */
     deflate?: Deflate;
+    /**
+     * How long a read of the results version is used again, so other
+     * instances' writes show up that much later; this instance's own writes
+     * show up at once. Default 0: read on every request.
+     */
+    versionMaxAgeMs?: number;
   }): Promise<DatabaseMaturityStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseMaturityStore(client, options.deflate);
+    return new DatabaseMaturityStore(
+      client,
+      options.deflate,
+      options.versionMaxAgeMs,
+    );
   }
 
   /**
@@ -155,27 +165,44 @@ export class DatabaseMaturityStore implements MaturityStore {
   private constructor(
     private readonly db: Knex,
     private readonly deflate: Deflate = deflateOnThreadPool,
+    private readonly versionMaxAgeMs = 0,
   ) {
     this.dictionaries = new DeflateDictionaries(db);
   }
 
-  private versionRead?: Promise<number>;
+  /** The last read of the results version, and when it started. */
+  private version?: { read: Promise<number>; at: number };
 
   /**
    * Bumped in every write transaction; any instance sees the change.
-   * Requests that arrive while a read is under way share it: under load the
-   * summary asked the database once per request, which added garbage that
-   * pushed the backend's heap (and RSS) up between major collections.
+   * Requests that arrive while a read is under way share it, and with
+   * `versionMaxAgeMs` later ones reuse it for that long: under load the
+   * summary and entity routes asked the database once per request, and the
+   * garbage of each query pushed the backend's heap (and RSS) up between
+   * major collections.
    */
   resultsVersion(): Promise<number> {
-    this.versionRead ??= this.db('maturity_state')
+    const kept = this.version;
+    if (kept && Date.now() - kept.at <= this.versionMaxAgeMs) return kept.read;
+    const read = this.db('maturity_state')
       .where({ key: 'results_version' })
       .first('value')
-      .then(row => Number(row?.value ?? 0))
-      .finally(() => {
-        this.versionRead = undefined;
-      });
-    return this.versionRead;
+      .then(row => Number(row?.value ?? 0));
+    const version = { read, at: Date.now() };
+    this.version = version;
+    const forget = () => {
+      // Kept while in flight only, unless reuse is on; a failure never.
+      if (this.version === version) this.version = undefined;
+    };
+    read.then(() => {
+      if (this.versionMaxAgeMs <= 0) forget();
+    }, forget);
+    return read;
+  }
+
+  /** After this instance's own write: the next request reads the new version. */
+  private forgetVersion() {
+    this.version = undefined;
   }
 
   async upsertResults(records: EntityResultRecord[]): Promise<void> {
@@ -248,6 +275,7 @@ export class DatabaseMaturityStore implements MaturityStore {
       }
       await bumpVersion(tx);
     });
+    this.forgetVersion();
   }
 
   async getInputHashes(
@@ -276,6 +304,7 @@ export class DatabaseMaturityStore implements MaturityStore {
       }
       await bumpVersion(tx);
     });
+    this.forgetVersion();
   }
 
   async summaryRows(

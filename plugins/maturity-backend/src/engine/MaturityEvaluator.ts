@@ -24,7 +24,13 @@ import { concurrencyLimit, Limit } from './concurrencyLimit';
 import { evaluateEntity } from './evaluateEntity';
 import { inputsHash, keyInputsHash } from './inputsHash';
 import { MaturityMetrics } from './metrics';
-import { ChangedEntity, PageOutcome, PageTally, ReadPage } from './pageOutcome';
+import {
+  ChangedEntity,
+  errorMessage,
+  PageOutcome,
+  PageTally,
+  ReadPage,
+} from './pageOutcome';
 import { fetchRelated, RelatedCache, relatedOf } from './related';
 
 const PAGE_SIZE = 200;
@@ -56,9 +62,6 @@ interface CycleCaches {
 
 const lowerRef = (e: Entity) =>
   stringifyEntityRef(e).toLocaleLowerCase('en-US');
-
-const errorMessage = (e: unknown) =>
-  e instanceof Error ? e.message : String(e);
 
 const withTime = (reason: string) =>
   `${reason} (at ${new Date().toISOString()})`;
@@ -138,7 +141,9 @@ export class MaturityEvaluator {
     // page stored) in order, one at a time, while the following pages'
     // repositories are read.
     let completing: Promise<void> = Promise.resolve();
-    const complete = (read: ReadPage) => {
+    const complete = async (pageRead: Promise<ReadPage>) => {
+      const read = await pageRead;
+      await completing;
       const decided = read.records.length + read.changed.length;
       whole = decided * 2 > decided + read.skipped + read.failedRefs.length;
       completing = this.completePage(
@@ -186,17 +191,9 @@ export class MaturityEvaluator {
           limit,
         });
         reading.catch(() => {}); // awaited in the next round
-        if (previous) {
-          const read = await previous;
-          await completing;
-          complete(read);
-        }
+        if (previous) await complete(previous);
       }
-      if (reading) {
-        const read = await reading;
-        await completing;
-        complete(read);
-      }
+      if (reading) await complete(reading);
       await completing;
     } catch (e) {
       // What was evaluated before the failure is still stored if it can be.
@@ -286,18 +283,9 @@ export class MaturityEvaluator {
         repositories.prefetch(entities),
       ]);
     } catch (e) {
-      // A catalog or database hiccup for this page: keep the page's last
-      // good results, say why they are stale, and go on with the next page.
-      const reason = `signals could not be collected: ${errorMessage(e)}`;
-      logger.warn(
-        `Maturity: ${entities.length} entities not evaluated, ${reason}`,
-      );
       return {
-        records: [],
+        ...this.signalsFailed({ records: [], skipped: 0 }, refs, e),
         changed: [],
-        skipped: 0,
-        failedRefs: refs,
-        lastError: reason,
       };
     }
 
@@ -386,16 +374,11 @@ export class MaturityEvaluator {
         { cache: relatedCache, fields: ENTITY_FIELDS },
       );
     } catch (e) {
-      const reason = `signals could not be collected: ${errorMessage(e)}`;
-      logger.warn(
-        `Maturity: ${changed.length} entities not evaluated, ${reason}`,
+      return this.signalsFailed(
+        read,
+        changed.map(c => c.ref),
+        e,
       );
-      return {
-        records,
-        skipped: read.skipped,
-        failedRefs: [...read.failedRefs, ...changed.map(c => c.ref)],
-        lastError: reason,
-      };
     }
 
     const page = new PageTally(this.options.checks(), logger, read);
@@ -461,6 +444,27 @@ export class MaturityEvaluator {
       },
     );
     return { ...record, inputsHash: hash };
+  }
+
+  /**
+   * A catalog or database hiccup for these entities: their last good results
+   * are kept, marked stale with the reason, and the cycle goes on.
+   */
+  private signalsFailed(
+    page: Pick<PageOutcome, 'records' | 'skipped'> & { failedRefs?: string[] },
+    refs: string[],
+    e: unknown,
+  ): PageOutcome {
+    const reason = `signals could not be collected: ${errorMessage(e)}`;
+    this.options.logger.warn(
+      `Maturity: ${refs.length} entities not evaluated, ${reason}`,
+    );
+    return {
+      records: page.records,
+      skipped: page.skipped,
+      failedRefs: [...(page.failedRefs ?? []), ...refs],
+      lastError: reason,
+    };
   }
 
   /** Caches the page's repository reads, stores its results, marks failures stale. */

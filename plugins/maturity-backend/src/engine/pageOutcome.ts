@@ -31,7 +31,7 @@ export interface ReadPage extends PageOutcome {
   changed: ChangedEntity[];
 }
 
-const errorMessage = (e: unknown) =>
+export const errorMessage = (e: unknown) =>
   e instanceof Error ? e.message : String(e);
 
 /**

@@ -18,6 +18,7 @@ import {
   pgReachable,
   sqliteDatabase,
 } from './driver/database';
+import { compileBackend } from './driver/compileBackend';
 import { maturityTool, RunMetrics } from './driver/maturityTool';
 import { parseOptions, USAGE, UsageError } from './driver/options';
 import {
@@ -77,6 +78,7 @@ async function main() {
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-bench-'));
   log(`work directory ${workRoot}; engines ${engines.join(', ')}`);
   const templates = loadTemplates(DEFAULT_EXAMPLES_DIR);
+  const compiled = compileBackend(path.join(workRoot, 'backend'));
   const results: RunMetrics[] = [];
   const techInsights: TechInsightsMetrics[] = [];
   const collect = (name: keyof typeof TOOLS, result: any) => {
@@ -135,6 +137,7 @@ async function main() {
                 examplesDir: DEFAULT_EXAMPLES_DIR,
                 reposDir,
                 workDir,
+                compiled,
                 database,
                 run,
                 log: m => log(`  ${m}`),
@@ -178,6 +181,7 @@ async function main() {
     durationS: options.duration,
     connections: options.connections,
     historyDays: options.historyDays,
+    heapLimitMiB: options.heapLimitMiB,
     results,
     techInsights,
     notes,

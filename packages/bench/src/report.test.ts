@@ -160,6 +160,18 @@ describe('report', () => {
       /maturity \| sqlite \| 10000 \| summary p95, worst of 3 variants, 10 connections \| 110 ms \| ≤ 100 ms \| \*\*missed\*\*/,
     );
     expect(md).toContain('- PostgreSQL skipped');
+    expect(md).toContain(
+      "V8 heap limit Node's default for this machine's memory",
+    );
+  });
+
+  it('says which heap limit the backend ran with', () => {
+    const md = renderReport({
+      ...input,
+      heapLimitMiB: 512,
+      results: [run('maturity', 0, 20_000)],
+    });
+    expect(md).toContain('V8 heap limit 512 MiB (--heap-limit)');
   });
 
   it('puts Tech Insights side by side with ratios, only where both ran', () => {

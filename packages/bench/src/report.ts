@@ -35,6 +35,8 @@ export interface ReportInput {
   durationS: number;
   connections: number[];
   historyDays: number;
+  /** The backend's V8 heap limit (--heap-limit), when one was set. */
+  heapLimitMiB?: number;
   results: RunMetrics[];
   /** Tech Insights on the same catalogs, when it ran. */
   techInsights?: TechInsightsMetrics[];
@@ -358,6 +360,12 @@ export function renderReport(input: ReportInput): string {
       input.broken * 100,
     )}% broken services, ${input.runs} run(s) per row: median (min-max).`,
     '',
+    `Backend: compiled JavaScript (no TypeScript transform), V8 heap limit ${
+      input.heapLimitMiB
+        ? `${input.heapLimitMiB} MiB (--heap-limit)`
+        : "Node's default for this machine's memory"
+    }.`,
+    '',
   );
 
   out.push('### Synthetic organisations', '');
@@ -548,7 +556,7 @@ export function renderReport(input: ReportInput): string {
     )}), after a warm-up; percentiles are exact, over the time of every 2xx response. The database holds ${
       input.historyDays
     } days of history during the load.`,
-    "- Peak RSS: VmHWM of the backend process, reset after the catalog ingestion (so it covers the cycles and the load); in brackets the RSS of the idle backend just before the first cycle (catalog, scheduler, TypeScript transform: the whole backend, not the plugin alone). DB size: the maturity plugin's database after the cycles, the simulated history (the latest day copied to the days before) and VACUUM.",
+    "- Peak RSS: VmHWM of the backend process, reset after the catalog ingestion (so it covers the cycles and the load); in brackets the RSS of the idle backend just before the first cycle (catalog, scheduler and every plugin: the whole backend, not the plugin alone). V8 lets its heap grow to several times the live objects when memory is plentiful, so the peak depends on the heap limit, which Node derives from the machine's or container's memory unless --heap-limit sets it. DB size: the maturity plugin's database after the cycles, the simulated history (the latest day copied to the days before) and VACUUM.",
   );
   const warnings = [...input.results, ...(input.techInsights ?? [])].flatMap(
     r =>

@@ -1,8 +1,8 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { ServerInput } from '../server/server';
+import { CompiledBackend } from './compileBackend';
 
 /** Colour codes of the backend's log format. */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -98,20 +98,25 @@ export class BackendProcess {
 
   static start(options: {
     input: ServerInput;
+    compiled: CompiledBackend;
     logFile: string;
+    /** V8 heap limit in MiB (--max-old-space-size); Node's own by default. */
+    heapLimitMiB?: number;
     onNotification?: (m: any) => void;
   }): BackendProcess {
-    const server = resolvePackagePath(
-      '@cnmaturity/bench',
-      'src/server/server.ts',
-    );
-    const child = fork(server, [], {
+    const { compiled, heapLimitMiB } = options;
+    const child = fork(compiled.server, [], {
       execArgv: [
         '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        compiled.preload,
+        ...(heapLimitMiB ? [`--max-old-space-size=${heapLimitMiB}`] : []),
+        // Diagnostics, e.g. --trace-gc
+        ...(process.env.BENCH_BACKEND_NODE_ARGS?.split(/\s+/).filter(Boolean) ??
+          []),
       ],
       env: {
         ...process.env,
+        ...compiled.env,
         CNM_BENCH_SERVER: JSON.stringify(options.input),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

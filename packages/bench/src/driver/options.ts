@@ -28,6 +28,8 @@ export interface BenchOptions {
   profile: boolean;
   /** The tools measured, in this order. */
   tools: BenchToolName[];
+  /** V8 heap limit of the backend in MiB; Node's own for the machine if unset. */
+  heapLimitMiB?: number;
 }
 
 export const TOOL_NAMES = ['maturity', 'tech-insights'] as const;
@@ -56,6 +58,9 @@ export const USAGE = `Usage: npm run bench -- [options]
                         seed, size and --broken instead of ingesting it again
                         (snapshots in $BENCH_CACHE_DIR or <tmp>/cnm-bench-snapshots;
                         for iterating on the plugin, not for reported figures)
+  --heap-limit MiB      V8 heap limit of the backend (--max-old-space-size), as
+                        one would set it for a container's memory limit (default:
+                        none, Node sizes the heap from the machine's memory)
   --profile             CPU-profile the backend during each cycle and load (implies
                         --keep; <work dir>/<run>/cycle-*.cpuprofile, load-*.cpuprofile)
 `;
@@ -102,6 +107,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     'pg',
     'ingest-timeout',
     'tools',
+    'heap-limit',
   ]);
   for (const key of values.keys()) {
     if (!known.has(key)) throw new UsageError(`Unknown option --${key}`);
@@ -156,5 +162,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     reuseCatalog: flags.has('reuse-catalog'),
     ingestTimeoutMinutes: one('ingest-timeout', '60', 1),
     tools: [...new Set(tools)] as BenchToolName[],
+    heapLimitMiB: values.has('heap-limit')
+      ? one('heap-limit', '', 64)
+      : undefined,
   };
 }

@@ -113,6 +113,8 @@ export async function startBackend(
       examplesDir: context.examplesDir,
       reposDir: context.reposDir,
     },
+    compiled: context.compiled,
+    heapLimitMiB: options.heapLimitMiB,
     logFile: path.join(context.workDir, 'backend.log'),
     onNotification: m => {
       if (m.type === 'catalog-progress') {

@@ -1,4 +1,5 @@
 import { GeneratedOrganisation } from '../generator/generate';
+import { CompiledBackend } from './compileBackend';
 import { BenchDatabase } from './database';
 import { BenchOptions } from './options';
 
@@ -9,6 +10,8 @@ export interface RunContext {
   examplesDir: string;
   reposDir: string;
   workDir: string;
+  /** The backend, compiled once per bench run. */
+  compiled: CompiledBackend;
   database: BenchDatabase;
   run: number;
   log: (message: string) => void;

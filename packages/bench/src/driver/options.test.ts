@@ -1,0 +1,11 @@
+import { parseOptions } from './options';
+
+describe('parseOptions', () => {
+  it('leaves the heap limit to Node unless --heap-limit sets it', () => {
+    expect(parseOptions([]).heapLimitMiB).toBeUndefined();
+    expect(parseOptions(['--heap-limit', '512']).heapLimitMiB).toBe(512);
+    expect(() => parseOptions(['--heap-limit', '16'])).toThrow(
+      '--heap-limit must be numbers >= 64, got 16',
+    );
+  });
+});

@@ -182,6 +182,7 @@ async function main() {
     connections: options.connections,
     historyDays: options.historyDays,
     heapLimitMiB: options.heapLimitMiB,
+    memoryLimitMiB: options.memoryLimitMiB,
     results,
     techInsights,
     notes,

@@ -77,6 +77,7 @@ const run = (tool: string, i: number, fullMs: number): RunMetrics => ({
     },
   ],
   peakRssBytes: 800 * 1024 * 1024,
+  heapSizeLimitBytes: 4144 * 2 ** 20,
   cyclesPeakRssBytes: 700 * 1024 * 1024,
   ingestionPeakRssBytes: 900 * 1024 * 1024,
   rssBeforeCyclesBytes: 500 * 1024 * 1024,
@@ -161,7 +162,7 @@ describe('report', () => {
     );
     expect(md).toContain('- PostgreSQL skipped');
     expect(md).toContain(
-      "V8 heap limit Node's default for this machine's memory",
+      "no memory limit, V8 heap limit 4144 MiB (Node's, from the machine's memory)",
     );
   });
 
@@ -169,9 +170,21 @@ describe('report', () => {
     const md = renderReport({
       ...input,
       heapLimitMiB: 512,
-      results: [run('maturity', 0, 20_000)],
+      results: [
+        { ...run('maturity', 0, 20_000), heapSizeLimitBytes: 560 * 2 ** 20 },
+      ],
     });
-    expect(md).toContain('V8 heap limit 512 MiB (--heap-limit)');
+    expect(md).toContain('V8 heap limit 560 MiB (--heap-limit 512)');
+    const contained = renderReport({
+      ...input,
+      memoryLimitMiB: 1024,
+      results: [
+        { ...run('maturity', 0, 20_000), heapSizeLimitBytes: 524 * 2 ** 20 },
+      ],
+    });
+    expect(contained).toContain(
+      "in a 1024 MiB memory cgroup (--memory-limit, as a container), V8 heap limit 524 MiB (Node's, from the cgroup)",
+    );
   });
 
   it('puts Tech Insights side by side with ratios, only where both ran', () => {

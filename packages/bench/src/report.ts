@@ -37,6 +37,8 @@ export interface ReportInput {
   historyDays: number;
   /** The backend's V8 heap limit (--heap-limit), when one was set. */
   heapLimitMiB?: number;
+  /** The backend's memory cgroup limit (--memory-limit), when one was set. */
+  memoryLimitMiB?: number;
   results: RunMetrics[];
   /** Tech Insights on the same catalogs, when it ran. */
   techInsights?: TechInsightsMetrics[];
@@ -348,6 +350,21 @@ function comparisonSection(
   return out;
 }
 
+/** The memory the backend ran with: what bounds the peak RSS. */
+function backendMemory(input: ReportInput): string {
+  const limits = [
+    ...new Set(input.results.map(r => r.heapSizeLimitBytes).filter(b => b > 0)),
+  ].map(b => `${Math.round(b / 2 ** 20)} MiB`);
+  const heap = limits.length ? ` ${limits.join(', ')}` : '';
+  if (input.heapLimitMiB) {
+    return `V8 heap limit${heap} (--heap-limit ${input.heapLimitMiB})`;
+  }
+  if (input.memoryLimitMiB) {
+    return `in a ${input.memoryLimitMiB} MiB memory cgroup (--memory-limit, as a container), V8 heap limit${heap} (Node's, from the cgroup)`;
+  }
+  return `no memory limit, V8 heap limit${heap} (Node's, from the machine's memory)`;
+}
+
 export function renderReport(input: ReportInput): string {
   const groups = groupRows(input.results);
   const m = input.machine;
@@ -360,11 +377,9 @@ export function renderReport(input: ReportInput): string {
       input.broken * 100,
     )}% broken services, ${input.runs} run(s) per row: median (min-max).`,
     '',
-    `Backend: compiled JavaScript (no TypeScript transform), V8 heap limit ${
-      input.heapLimitMiB
-        ? `${input.heapLimitMiB} MiB (--heap-limit)`
-        : "Node's default for this machine's memory"
-    }.`,
+    `Backend: compiled JavaScript (no TypeScript transform); ${backendMemory(
+      input,
+    )}.`,
     '',
   );
 

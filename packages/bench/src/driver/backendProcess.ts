@@ -1,8 +1,9 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { ServerInput } from '../server/server';
 import { CompiledBackend } from './compileBackend';
+import { commandInCgroup, MemoryCgroup } from './memoryCgroup';
 
 /** Colour codes of the backend's log format. */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -102,18 +103,32 @@ export class BackendProcess {
     logFile: string;
     /** V8 heap limit in MiB (--max-old-space-size); Node's own by default. */
     heapLimitMiB?: number;
+    /** Runs the backend in a memory cgroup of this size, as a container. */
+    memoryLimitMiB?: number;
     onNotification?: (m: any) => void;
   }): BackendProcess {
-    const { compiled, heapLimitMiB } = options;
-    const child = fork(compiled.server, [], {
-      execArgv: [
-        '--require',
-        compiled.preload,
-        ...(heapLimitMiB ? [`--max-old-space-size=${heapLimitMiB}`] : []),
-        // Diagnostics, e.g. --trace-gc
-        ...(process.env.BENCH_BACKEND_NODE_ARGS?.split(/\s+/).filter(Boolean) ??
-          []),
-      ],
+    const { compiled, heapLimitMiB, memoryLimitMiB } = options;
+    const argv = [
+      process.execPath,
+      '--require',
+      compiled.preload,
+      ...(heapLimitMiB ? [`--max-old-space-size=${heapLimitMiB}`] : []),
+      // Diagnostics, e.g. --trace-gc
+      ...(process.env.BENCH_BACKEND_NODE_ARGS?.split(/\s+/).filter(Boolean) ??
+        []),
+      compiled.server,
+    ];
+    const cgroup = memoryLimitMiB
+      ? MemoryCgroup.create(
+          memoryLimitMiB,
+          `cnm-bench-${process.pid}-${Date.now()}`,
+        )
+      : undefined;
+    const { command, args } = cgroup
+      ? commandInCgroup(cgroup.procsFile, argv)
+      : { command: argv[0], args: argv.slice(1) };
+    // spawn with an IPC channel, as fork does, so a shell can come first.
+    const child = spawn(command, args, {
       env: {
         ...process.env,
         ...compiled.env,
@@ -121,6 +136,7 @@ export class BackendProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    if (cgroup) child.once('exit', () => cgroup.remove());
     return new BackendProcess(child, options.logFile, options.onNotification);
   }
 

@@ -17,7 +17,11 @@ describe('compileBackend', () => {
     const output = execFileSync(
       process.execPath,
       ['--require', compiled.preload, '-e', script],
-      { env: { ...process.env, ...compiled.env }, encoding: 'utf8' },
+      {
+        env: { ...process.env, ...compiled.env },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      },
     );
     return { compiled, output: output.trim() };
   }

@@ -26,7 +26,9 @@ function workspacePackages(): string[] {
     const dir = packageDir(name);
     if (dirs.has(dir)) return;
     dirs.add(dir);
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(dir, 'package.json'), 'utf8'),
+    );
     for (const [dep, range] of Object.entries<string>(pkg.dependencies ?? {})) {
       if (range.startsWith('workspace:')) visit(dep);
     }

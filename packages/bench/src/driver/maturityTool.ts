@@ -7,7 +7,11 @@ import { BackendProcess } from './backendProcess';
 import { DatabaseSize, simulateHistory } from './database';
 import { BackendClient } from './http';
 import { LoadResult, measure } from './load';
-import { SHARED_CHECKS, SharedPasses, sampleServices } from './sharedChecks';
+import {
+  countSharedPasses,
+  SharedPasses,
+  sampleServices,
+} from './sharedChecks';
 import { startBackend } from './startBackend';
 import { BenchTool } from './tool';
 
@@ -54,6 +58,8 @@ export interface RunMetrics {
   load: LoadResult[];
   /** Peak RSS of the backend during the cycles and the load. */
   peakRssBytes: number;
+  /** V8's heap limit in the backend (Node's own, or --heap-limit). */
+  heapSizeLimitBytes: number;
   /** Peak RSS of the backend during the two cycles only. */
   cyclesPeakRssBytes: number;
   /** Peak RSS of the backend up to the end of catalog ingestion. */
@@ -171,6 +177,9 @@ export const maturityTool: BenchTool<RunMetrics> = {
         factsPushed += facts.length;
       }
 
+      const { heapSizeLimit: heapSizeLimitBytes } = await backend.request<{
+        heapSizeLimit: number;
+      }>('memory-usage');
       // Peak RSS from here on covers the maturity work, not the ingestion.
       const rssBeforeCyclesBytes = backend.memory().rss;
       if (!backend.resetPeak()) {
@@ -229,18 +238,17 @@ export const maturityTool: BenchTool<RunMetrics> = {
 
       // The shared metadata checks over the sample both tools are asked about.
       const sample = sampleServices(organisation);
-      const sharedPasses: SharedPasses = Object.fromEntries(
-        SHARED_CHECKS.map(s => [s.id, 0]),
+      const sharedPasses = await countSharedPasses(
+        sample,
+        name =>
+          client.json<EntityMaturityResult>(
+            `/api/maturity/entities/component/default/${name}`,
+          ),
+        (result, s) =>
+          result.checks.some(
+            c => c.checkId === s.maturity && c.status === 'pass',
+          ),
       );
-      for (const name of sample) {
-        const result: EntityMaturityResult = await client.json(
-          `/api/maturity/entities/component/default/${name}`,
-        );
-        for (const s of SHARED_CHECKS) {
-          const check = result.checks.find(c => c.checkId === s.maturity);
-          if (check?.status === 'pass') sharedPasses[s.id]++;
-        }
-      }
 
       log(`simulating ${options.historyDays} days of history`);
       const history = await simulateHistory(
@@ -351,6 +359,7 @@ export const maturityTool: BenchTool<RunMetrics> = {
         historyMs: history.ms,
         load,
         peakRssBytes,
+        heapSizeLimitBytes,
         ingestionPeakRssBytes,
         rssBeforeCyclesBytes,
         cyclesPeakRssBytes,

@@ -8,4 +8,12 @@ describe('parseOptions', () => {
       '--heap-limit must be numbers >= 64, got 16',
     );
   });
+
+  it('takes a memory limit for the backend', () => {
+    expect(parseOptions([]).memoryLimitMiB).toBeUndefined();
+    expect(parseOptions(['--memory-limit=1024']).memoryLimitMiB).toBe(1024);
+    expect(() => parseOptions(['--memory-limit', 'lots'])).toThrow(
+      '--memory-limit must be numbers >= 128, got lots',
+    );
+  });
 });

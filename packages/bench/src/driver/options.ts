@@ -30,6 +30,8 @@ export interface BenchOptions {
   tools: BenchToolName[];
   /** V8 heap limit of the backend in MiB; Node's own for the machine if unset. */
   heapLimitMiB?: number;
+  /** Memory cgroup limit of the backend in MiB, as a container's. */
+  memoryLimitMiB?: number;
 }
 
 export const TOOL_NAMES = ['maturity', 'tech-insights'] as const;
@@ -61,6 +63,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --heap-limit MiB      V8 heap limit of the backend (--max-old-space-size), as
                         one would set it for a container's memory limit (default:
                         none, Node sizes the heap from the machine's memory)
+  --memory-limit MiB    run the backend in a memory cgroup of this size, as a
+                        container: the kernel enforces it and Node sizes the
+                        heap from it (Linux; root or a delegated cgroup)
   --profile             CPU-profile the backend during each cycle and load (implies
                         --keep; <work dir>/<run>/cycle-*.cpuprofile, load-*.cpuprofile)
 `;
@@ -108,6 +113,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     'ingest-timeout',
     'tools',
     'heap-limit',
+    'memory-limit',
   ]);
   for (const key of values.keys()) {
     if (!known.has(key)) throw new UsageError(`Unknown option --${key}`);
@@ -164,6 +170,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     tools: [...new Set(tools)] as BenchToolName[],
     heapLimitMiB: values.has('heap-limit')
       ? one('heap-limit', '', 64)
+      : undefined,
+    memoryLimitMiB: values.has('memory-limit')
+      ? one('memory-limit', '', 128)
       : undefined,
   };
 }

@@ -111,3 +111,27 @@ export function sampleServices(
 
 /** Passes per shared check over the sample, keyed by SHARED_CHECKS id. */
 export type SharedPasses = Record<string, number>;
+
+/** One of the checks both tools have. */
+export type SharedCheck = (typeof SHARED_CHECKS)[number];
+
+/**
+ * Asks a tool about each sampled service in turn, and counts, per shared
+ * check, the services for which `passes` says the tool's answer passed it.
+ */
+export async function countSharedPasses<T>(
+  sample: readonly string[],
+  ask: (service: string) => Promise<T>,
+  passes: (answer: T, check: SharedCheck) => boolean,
+): Promise<SharedPasses> {
+  const counts: SharedPasses = Object.fromEntries(
+    SHARED_CHECKS.map(s => [s.id, 0]),
+  );
+  for (const service of sample) {
+    const answer = await ask(service);
+    for (const check of SHARED_CHECKS) {
+      if (passes(answer, check)) counts[check.id]++;
+    }
+  }
+  return counts;
+}

@@ -115,6 +115,7 @@ export async function startBackend(
     },
     compiled: context.compiled,
     heapLimitMiB: options.heapLimitMiB,
+    memoryLimitMiB: options.memoryLimitMiB,
     logFile: path.join(context.workDir, 'backend.log'),
     onNotification: m => {
       if (m.type === 'catalog-progress') {

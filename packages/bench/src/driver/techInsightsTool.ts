@@ -1,7 +1,7 @@
 import { BackendClient } from './http';
 import { percentile } from './load';
 import {
-  SHARED_CHECKS,
+  countSharedPasses,
   SharedPasses,
   TECH_INSIGHTS_RETRIEVERS,
   sampleServices,
@@ -147,22 +147,23 @@ export const techInsightsTool: BenchTool<TechInsightsMetrics> = {
 
       const sample = sampleServices(organisation);
       const times: number[] = [];
-      const sharedPasses: SharedPasses = Object.fromEntries(
-        SHARED_CHECKS.map(s => [s.id, 0]),
+      const sharedPasses = await countSharedPasses(
+        sample,
+        async name => {
+          const t = performance.now();
+          const results: Array<{ check: { id: string }; result: boolean }> =
+            await client.post(
+              `/api/tech-insights/checks/run/default/component/${name}`,
+              {},
+            );
+          times.push(performance.now() - t);
+          return results;
+        },
+        (results, s) =>
+          results.some(
+            r => r.check.id === s.techInsights.check && r.result === true,
+          ),
       );
-      for (const name of sample) {
-        const t = performance.now();
-        const results: Array<{ check: { id: string }; result: boolean }> =
-          await client.post(
-            `/api/tech-insights/checks/run/default/component/${name}`,
-            {},
-          );
-        times.push(performance.now() - t);
-        for (const s of SHARED_CHECKS) {
-          const r = results.find(x => x.check.id === s.techInsights.check);
-          if (r?.result === true) sharedPasses[s.id]++;
-        }
-      }
       times.sort((a, b) => a - b);
       const peakRssBytes = backend.memory().peak;
       await backend.stop();

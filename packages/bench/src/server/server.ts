@@ -13,6 +13,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
+import v8 from 'node:v8';
 import { generateOrganisation } from '../generator/generate';
 import { loadTemplates } from '../generator/templates';
 import { benchCatalogModule } from './benchCatalogModule';
@@ -37,8 +38,12 @@ export interface ServerInput {
 function main() {
   const input: ServerInput = JSON.parse(process.env.CNM_BENCH_SERVER ?? '');
   registerProfiler();
-  // Where the RSS is: V8's heap, or Buffers and native memory.
-  onRequest('memory-usage', () => process.memoryUsage());
+  // Where the RSS is: V8's heap, or Buffers and native memory; and the heap
+  // limit in force (Node's own, from the machine or the cgroup, or set).
+  onRequest('memory-usage', () => ({
+    ...process.memoryUsage(),
+    heapSizeLimit: v8.getHeapStatistics().heap_size_limit,
+  }));
   const backend = createBackend();
   backend.add(
     createServiceFactory({

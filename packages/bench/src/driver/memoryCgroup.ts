@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Where a new memory cgroup goes, and how its limit is written. */
+export interface CgroupPlace {
+  /** The directory new cgroups are made in (the driver's own cgroup). */
+  parent: string;
+  /** The file the limit in bytes is written to. */
+  limitFile: 'memory.limit_in_bytes' | 'memory.max';
+}
+
+/**
+ * The driver's own memory cgroup, from /proc/self/cgroup: the v1 memory
+ * controller's line, or else the v2 line ("0::/path"). Undefined when the
+ * process is in neither.
+ */
+export function cgroupPlace(
+  procSelfCgroup: string,
+  mountRoot = '/sys/fs/cgroup',
+): CgroupPlace | undefined {
+  const lines = procSelfCgroup.split('\n').map(l => l.split(':'));
+  const v1 = lines.find(([, controllers]) =>
+    controllers?.split(',').includes('memory'),
+  );
+  if (v1) {
+    return {
+      parent: path.join(mountRoot, 'memory', v1.slice(2).join(':')),
+      limitFile: 'memory.limit_in_bytes',
+    };
+  }
+  const v2 = lines.find(
+    ([id, controllers]) => id === '0' && controllers === '',
+  );
+  if (v2) {
+    return {
+      parent: path.join(mountRoot, v2.slice(2).join(':')),
+      limitFile: 'memory.max',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A memory cgroup for the backend, as a container's memory limit: the kernel
+ * enforces it, and Node sizes V8's heap from it by itself
+ * (uv_get_constrained_memory), as it does in a container. Needs root, or a
+ * delegated cgroup.
+ */
+export class MemoryCgroup {
+  private constructor(readonly dir: string) {}
+
+  /** The file a process writes its pid to, to join. */
+  get procsFile(): string {
+    return path.join(this.dir, 'cgroup.procs');
+  }
+
+  static create(limitMiB: number, name: string): MemoryCgroup {
+    let place: CgroupPlace | undefined;
+    try {
+      place = cgroupPlace(fs.readFileSync('/proc/self/cgroup', 'utf8'));
+    } catch {
+      place = undefined;
+    }
+    if (!place) {
+      throw new Error(
+        '--memory-limit needs Linux cgroups: /proc/self/cgroup names no memory cgroup',
+      );
+    }
+    const dir = path.join(place.parent, name);
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(
+        path.join(dir, place.limitFile),
+        String(limitMiB * 2 ** 20),
+      );
+    } catch (e) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // not made
+      }
+      throw new Error(
+        `--memory-limit could not make a memory cgroup at ${dir} (it needs root or a delegated cgroup): ${e}`,
+      );
+    }
+    return new MemoryCgroup(dir);
+  }
+
+  /** Removes the cgroup once its processes have exited. */
+  remove(): void {
+    try {
+      fs.rmdirSync(this.dir);
+    } catch {
+      // Still draining: the kernel removes an empty cgroup's last
+      // references shortly; a leftover empty cgroup limits nothing.
+    }
+  }
+}
+
+/**
+ * The command that starts `argv` inside the cgroup: a shell joins it, then
+ * execs, so Node starts already constrained and keeps the shell's pid.
+ */
+export function commandInCgroup(
+  procsFile: string,
+  argv: string[],
+): { command: string; args: string[] } {
+  return {
+    command: '/bin/sh',
+    args: [
+      '-c',
+      'echo $$ > "$1" && shift && exec "$@"',
+      'sh',
+      procsFile,
+      ...argv,
+    ],
+  };
+}

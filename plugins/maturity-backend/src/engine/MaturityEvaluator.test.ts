@@ -425,12 +425,9 @@ describe.each(databases.eachSupportedId())(
       };
       const stats = await evaluator().evaluateAll();
       expect(stats).toMatchObject({ evaluated: 2, failed: 0 });
-      expect(events).toEqual([
-        'query page 1',
-        'query page 2',
-        'read a',
-        'read b',
-      ]);
+      expect(events.slice(0, 2)).toEqual(['query page 1', 'query page 2']);
+      // Pages' reads overlap, so a's and b's may start in either order.
+      expect(events.slice(2).sort()).toEqual(['read a', 'read b']);
     });
 
     /** As the catalog serves them: every entity with an etag. */

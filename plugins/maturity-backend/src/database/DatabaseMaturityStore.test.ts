@@ -816,6 +816,19 @@ describe.each(databases.eachSupportedId())(
         );
         expect(together).toEqual(Array(10).fill(v0));
         expect(reads).toBe(1);
+        // A request a few milliseconds later, while the read is still in
+        // flight, shares it too.
+        reads = 0;
+        const first = a.resultsVersion();
+        const started = Date.now();
+        while (Date.now() - started < 3) {
+          // the query cannot answer while this runs
+        }
+        expect(await Promise.all([first, a.resultsVersion()])).toEqual([
+          v0,
+          v0,
+        ]);
+        expect(reads).toBe(1);
         await b.upsertResults([record('shared-read')]);
         reads = 0;
         expect(await a.resultsVersion()).toBe(v0 + 1);

@@ -170,8 +170,8 @@ export class DatabaseMaturityStore implements MaturityStore {
     this.dictionaries = new DeflateDictionaries(db);
   }
 
-  /** The last read of the results version, and when it started. */
-  private version?: { read: Promise<number>; at: number };
+  /** The last read of the results version, when it started, and whether it answered. */
+  private version?: { read: Promise<number>; at: number; settled: boolean };
 
   /**
    * Bumped in every write transaction; any instance sees the change.
@@ -183,18 +183,24 @@ export class DatabaseMaturityStore implements MaturityStore {
    */
   resultsVersion(): Promise<number> {
     const kept = this.version;
-    if (kept && Date.now() - kept.at <= this.versionMaxAgeMs) return kept.read;
+    if (
+      kept &&
+      (!kept.settled || Date.now() - kept.at <= this.versionMaxAgeMs)
+    ) {
+      return kept.read;
+    }
     const read = this.db('maturity_state')
       .where({ key: 'results_version' })
       .first('value')
       .then(row => Number(row?.value ?? 0));
-    const version = { read, at: Date.now() };
+    const version = { read, at: Date.now(), settled: false };
     this.version = version;
     const forget = () => {
       // Kept while in flight only, unless reuse is on; a failure never.
       if (this.version === version) this.version = undefined;
     };
     read.then(() => {
+      version.settled = true;
       if (this.versionMaxAgeMs <= 0) forget();
     }, forget);
     return read;

@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import knexFactory, { Knex } from 'knex';
-import { builtinChecks } from '../src/checks';
+import { builtinChecks } from '@cnmaturity/plugin-maturity-rules';
 import { RepositoryCollector } from '../src/collectors/RepositoryCollector';
 import { DatabaseAttestationStore } from '../src/database/DatabaseAttestationStore';
 import { DatabaseFactStore } from '../src/database/DatabaseFactStore';

@@ -9,8 +9,10 @@
  * the full rubric (checks, declarations, level, areas, score, target).
  */
 import { performance } from 'node:perf_hooks';
-import { builtinChecks } from '../src/checks';
-import { evaluateEntity } from '../src/engine/evaluateEntity';
+import {
+  builtinChecks,
+  evaluateEntity,
+} from '@cnmaturity/plugin-maturity-rules';
 import {
   exampleRepository,
   loadExampleCatalog,

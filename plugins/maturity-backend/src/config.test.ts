@@ -1,7 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { builtinChecks } from './checks';
+import {
+  builtinChecks,
+  extractRepository,
+} from '@cnmaturity/plugin-maturity-rules';
 import { applyCheckOverrides, readMaturityConfig } from './config';
-import { extractRepository } from './signals';
 
 const read = (maturity: unknown) =>
   readMaturityConfig(new ConfigReader({ maturity } as any));
@@ -17,6 +19,12 @@ describe('readMaturityConfig', () => {
     expect(config.attestationMaxAgeDays).toBe(365);
     expect(config.maxFileBytes).toBe(1024 * 1024);
     expect(config.tools).toEqual({ allowed: [], denied: [] });
+  });
+
+  it('has no org controls and a review age of 365 days by default', () => {
+    const config = readMaturityConfig(new ConfigReader({}));
+    expect(config.orgControls).toEqual([]);
+    expect(config.orgControlReviewMaxAgeDays).toBe(365);
   });
 
   it('reads schedule, kinds and check overrides', () => {

@@ -4,10 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { MaturityCheckKind } from '@cnmaturity/plugin-maturity-common';
-import { MaturityCheck, ScannerKind } from '@cnmaturity/plugin-maturity-node';
+import {
+  MaturityCheck,
+  OrgControl,
+  readOrgControls,
+  ScannerKind,
+  ToolPatterns,
+  ToolRule,
+} from '@cnmaturity/plugin-maturity-rules';
 import { defaultExtractionWorkers } from './collectors/ExtractionPool';
-import { ToolPatterns, ToolRule } from './signals';
-import { OrgControl, readOrgControls } from './orgControls/readOrgControls';
 
 /** Per-check overrides from `maturity.checks.<id>`. */
 export interface CheckOverride {

@@ -1,5 +1,7 @@
-import { builtinChecks } from './checks';
-import { evaluateEntity } from './engine/evaluateEntity';
+import {
+  builtinChecks,
+  evaluateEntity,
+} from '@cnmaturity/plugin-maturity-rules';
 import {
   exampleRepository,
   loadDemoOrgControls,

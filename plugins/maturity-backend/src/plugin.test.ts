@@ -7,7 +7,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { maturityPlugin } from './plugin';
-import { component, group } from './__testUtils__/entities';
+import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
 const entities = [
   component('checkout-service', { owner: 'payments-team' }),

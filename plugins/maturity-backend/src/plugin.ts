@@ -8,8 +8,12 @@ import {
   MaturityCheck,
   maturityChecksExtensionPoint,
 } from '@cnmaturity/plugin-maturity-node';
-import { builtinChecks } from './checks';
-import { customFactSources, readCustomChecks } from './checks/custom';
+import {
+  assertOrgControlChecks,
+  builtinChecks,
+  customFactSources,
+  readCustomChecks,
+} from '@cnmaturity/plugin-maturity-rules';
 import { ExtractionPool } from './collectors/ExtractionPool';
 import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { readSharedCiOptions } from './collectors/sharedCiConfig';
@@ -26,7 +30,6 @@ import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
 import { rubricHash } from './engine/inputsHash';
 import { MaturityMetrics } from './engine/metrics';
-import { assertOrgControlChecks } from './orgControls/readOrgControls';
 import { retentionStartDay } from './database/days';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
 import { createRouter } from './service/router';

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import request from 'supertest';
 import { maturityPlugin } from './plugin';
-import { component, group } from './__testUtils__/entities';
+import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
 /**
  * Two backend instances of the maturity plugin on one PostgreSQL database,

@@ -1,5 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { MaturityCheck } from './checks';
+import type { MaturityCheck } from '@cnmaturity/plugin-maturity-rules';
 
 /**
  * Lets a backend module add checks to the maturity plugin.

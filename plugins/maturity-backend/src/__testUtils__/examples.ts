@@ -6,7 +6,7 @@ import {
 import {
   MaturityFact,
   RepositorySignal,
-} from '@cnmaturity/plugin-maturity-node';
+} from '@cnmaturity/plugin-maturity-rules';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';

@@ -4,10 +4,12 @@ import { Worker } from 'node:worker_threads';
 import { create as createTar } from 'tar';
 import { mockServices } from '@backstage/backend-test-utils';
 import { packJson, unpackJson } from '../database/packedJson';
-import { EXAMPLE_REPOS, loadRepo } from '../signals/__testUtils__/loadRepo';
+import { loadRepo } from '@cnmaturity/plugin-maturity-rules/testUtils';
+import { EXAMPLES_DIR } from '../__testUtils__/examples';
 import { workerPool } from '../__testUtils__/workerPool';
 import { ExtractionPool, inlineExtractor } from './ExtractionPool';
 
+const EXAMPLE_REPOS = path.join(EXAMPLES_DIR, 'repos');
 const examples = fs
   .readdirSync(EXAMPLE_REPOS)
   .map(name => [name, loadRepo(path.join(EXAMPLE_REPOS, name))] as const);

@@ -2,20 +2,21 @@ import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
-import type { SharedReference } from '../signals/ci/sharedReferences';
 import {
   extractPrepared,
+  parseYaml,
   PreparedRepository,
+  type RepoExtraction,
   RepoFile,
   sharedCiReferences,
-} from '../signals/extractRepository';
-import type { ToolPatterns } from '../signals/tools';
+  type SharedReference,
+  type ToolPatterns,
+  YamlDoc,
+} from '@cnmaturity/plugin-maturity-rules';
 import {
   deflateOnThreadPool,
   type PackDictionary,
 } from '../database/packedJson';
-import { parseYaml, YamlDoc } from '../signals/yaml';
 import { FileNote, prepareSource, RepositorySource } from './repoFiles';
 import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
 

@@ -1,11 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
+import {
+  EXTRACTION_VERSION,
+  RepositorySignal,
+} from '@cnmaturity/plugin-maturity-rules';
 import { NotModifiedError } from '@backstage/errors';
-import { component } from '../__testUtils__/entities';
-import { emptyExtraction } from '../__testUtils__/signals';
+import {
+  component,
+  emptyExtraction,
+} from '@cnmaturity/plugin-maturity-rules/testUtils';
 import { memoryRepoCache, treeResponse } from '../__testUtils__/repositories';
-import { EXTRACTION_VERSION } from '../signals';
 import { RepositoryCollector, sourceLocationUrl } from './RepositoryCollector';
 
 const located = (name: string, url: string) =>

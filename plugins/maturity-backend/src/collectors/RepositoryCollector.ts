@@ -1,9 +1,12 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
-import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
+import {
+  EXTRACTION_VERSION,
+  RepositorySignal,
+  ToolPatterns,
+} from '@cnmaturity/plugin-maturity-rules';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { lazyProperty } from '../lazyProperty';
-import { EXTRACTION_VERSION, ToolPatterns } from '../signals';
 import { Extractor, inlineExtractor } from './ExtractionPool';
 import { FileNote, repoFileFilter } from './repoFiles';
 import { readRepositorySource } from './repositorySource';

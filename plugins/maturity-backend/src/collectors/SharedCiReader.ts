@@ -3,13 +3,14 @@ import { ScmIntegrationRegistry } from '@backstage/integration';
 import { createHash } from 'node:crypto';
 import {
   findSharedReferences,
+  parseYaml,
   referenceKey,
   SharedCiContext,
   SharedCiFile,
   SharedReference,
   targetLabel,
-} from '../signals/ci/sharedReferences';
-import { parseYaml, YamlDoc } from '../signals/yaml';
+  YamlDoc,
+} from '@cnmaturity/plugin-maturity-rules';
 import { repositoryOwner, SharedCiHost, sharedCiUrls } from './sharedCiUrls';
 
 /** A shared file a cached extraction was made with, to see if it changed. */

@@ -4,8 +4,8 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
-import { component } from '../__testUtils__/entities';
+import { RepositorySignal } from '@cnmaturity/plugin-maturity-rules';
+import { component } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import {
   FakeGitHubApi,
   FakeGitHubFailure,

@@ -1,9 +1,9 @@
-import { isRelevantRepoFile } from '../signals/fileFilter';
 import {
+  isRelevantRepoFile,
   PreparedRepository,
   prepareRepository,
   RepoFile,
-} from '../signals/extractRepository';
+} from '@cnmaturity/plugin-maturity-rules';
 import { tarBytes, tarEntries } from './tarArchive';
 
 /** Why a file was not read. */

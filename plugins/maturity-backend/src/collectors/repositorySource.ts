@@ -1,7 +1,7 @@
 import type { UrlReaderServiceReadTreeResponse } from '@backstage/backend-plugin-api';
 import { once } from 'node:events';
 import { Parser, ReadEntry } from 'tar';
-import type { RepoFile } from '../signals/extractRepository';
+import type { RepoFile } from '@cnmaturity/plugin-maturity-rules';
 import {
   FileFilter,
   FileNote,

@@ -4,12 +4,16 @@ import { ConfigReader } from '@backstage/config';
 import { NotFoundError, NotModifiedError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { CheckResult } from '@cnmaturity/plugin-maturity-common';
-import { RepositorySignal } from '@cnmaturity/plugin-maturity-node';
-import { component } from '../__testUtils__/entities';
-import { signalsFor } from '../__testUtils__/signals';
-import { builtinChecks } from '../checks';
+import {
+  builtinChecks,
+  evaluateChecks,
+  RepositorySignal,
+} from '@cnmaturity/plugin-maturity-rules';
+import {
+  component,
+  signalsFor,
+} from '@cnmaturity/plugin-maturity-rules/testUtils';
 import { memoryRepoCache, treeResponse } from '../__testUtils__/repositories';
-import { evaluateChecks } from '../engine/evaluateChecks';
 import { RepositoryCollector } from './RepositoryCollector';
 import { readSharedCiOptions } from './sharedCiConfig';
 import { SharedCiReader } from './SharedCiReader';

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { DEFAULT_SHARED_CI_DEPTH } from '../signals/ci/sharedReferences';
+import { DEFAULT_SHARED_CI_DEPTH } from '@cnmaturity/plugin-maturity-rules';
 import { SharedCiOptions } from './SharedCiReader';
 
 const PLACEHOLDER = /\{(owner|repo|project|ref|path)\}/;

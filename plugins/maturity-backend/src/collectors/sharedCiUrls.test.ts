@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-import { SharedReference } from '../signals/ci/sharedReferences';
+import { SharedReference } from '@cnmaturity/plugin-maturity-rules';
 import { repositoryOwner, sharedCiUrls } from './sharedCiUrls';
 
 const integrations = ScmIntegrations.fromConfig(

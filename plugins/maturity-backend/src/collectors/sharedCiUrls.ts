@@ -1,5 +1,5 @@
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { SharedReference } from '../signals/ci/sharedReferences';
+import { SharedReference } from '@cnmaturity/plugin-maturity-rules';
 
 /**
  * Where shared files live on a host that is not a GitHub or GitLab

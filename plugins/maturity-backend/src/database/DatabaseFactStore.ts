@@ -1,5 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { MaturityFact } from '@cnmaturity/plugin-maturity-node';
+import { MaturityFact } from '@cnmaturity/plugin-maturity-rules';
 import { Knex } from 'knex';
 
 /** A fact as pushed, with who pushed it. */

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { emptyExtraction } from '../__testUtils__/signals';
+import { emptyExtraction } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import {
   createTestDatabases,
   expectEveryEngine,

@@ -2,7 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { RepoExtraction } from '@cnmaturity/plugin-maturity-node';
+import { RepoExtraction } from '@cnmaturity/plugin-maturity-rules';
 import type { SharedFileVersion } from '../collectors/SharedCiReader';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';

@@ -1,42 +1,16 @@
+import type { EntityResultRecord } from '@cnmaturity/plugin-maturity-rules';
+
+export type {
+  EntityResultRecord,
+  ResultDetails,
+} from '@cnmaturity/plugin-maturity-rules';
 import {
-  CheckResult,
   EntityMaturityResult,
   MaturityHistoryPoint,
-  MaturityLevelNumber,
   MaturitySummaryFilter,
   MaturitySummaryRow,
   MaturityTrendPoint,
 } from '@cnmaturity/plugin-maturity-common';
-
-/** The parts of a result that are shown but never filtered on. */
-export type ResultDetails = Pick<
-  EntityMaturityResult,
-  'areaLevels' | 'scorePercent' | 'target' | 'next' | 'messages'
->;
-
-/** One evaluated entity, with the catalog fields the summary filters on. */
-export interface EntityResultRecord {
-  entityRef: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  title?: string;
-  owner?: string;
-  system?: string;
-  domain?: string;
-  type?: string;
-  lifecycle?: string;
-  level: MaturityLevelNumber;
-  targetLevel?: number;
-  targetDate?: string;
-  evaluatedAt: Date;
-  checks: CheckResult[];
-  details?: ResultDetails;
-  /** Set when a signal fell back to its last good read: why it is stale. */
-  staleReason?: string;
-  /** Hash of the inputs; the next cycle skips the entity while it holds. */
-  inputsHash?: string;
-}
 
 /** The filters the database applies; the rest are applied by the caller. */
 export type StoredSummaryFilter = Omit<

@@ -7,7 +7,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Meter } from '@opentelemetry/api';
 import { Knex } from 'knex';
-import { builtinChecks } from '../checks';
+import { builtinChecks } from '@cnmaturity/plugin-maturity-rules';
 import { RepositoryCollector } from '../collectors/RepositoryCollector';
 import { DatabaseAttestationStore } from '../database/DatabaseAttestationStore';
 import { DatabaseFactStore } from '../database/DatabaseFactStore';
@@ -17,7 +17,7 @@ import {
   createTestDatabases,
   expectEveryEngine,
 } from '../__testUtils__/databases';
-import { component, group } from '../__testUtils__/entities';
+import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import { ENTITY_FIELDS, ENTITY_KEY_FIELDS } from './catalogFields';
 import { MaturityEvaluator } from './MaturityEvaluator';
 import { MaturityMetrics } from './metrics';

@@ -3,9 +3,11 @@ import { QueryEntitiesResponse } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  evaluateEntity,
   MaturityCheck,
   MaturityToolPolicy,
-} from '@cnmaturity/plugin-maturity-node';
+  OrgControl,
+} from '@cnmaturity/plugin-maturity-rules';
 import {
   RepositoryCycle,
   RepositoryReadOutcome,
@@ -13,7 +15,6 @@ import {
 import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
 import { EntityResultRecord, MaturityStore } from '../database/MaturityStore';
-import { OrgControl } from '../orgControls/readOrgControls';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   ENTITY_FIELDS,
@@ -21,7 +22,6 @@ import {
   RELATED_KEY_FIELDS,
 } from './catalogFields';
 import { concurrencyLimit, Limit } from './concurrencyLimit';
-import { evaluateEntity } from './evaluateEntity';
 import { inputsHash, keyInputsHash } from './inputsHash';
 import { MaturityMetrics } from './metrics';
 import {

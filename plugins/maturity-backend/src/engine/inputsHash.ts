@@ -6,7 +6,7 @@ import {
 import {
   MaturityFact,
   RepositorySignal,
-} from '@cnmaturity/plugin-maturity-node';
+} from '@cnmaturity/plugin-maturity-rules';
 import { createHash } from 'node:crypto';
 
 /** Bumped when the engine changes how results are computed. */

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { MaturityCheck } from '@cnmaturity/plugin-maturity-node';
+import { MaturityCheck } from '@cnmaturity/plugin-maturity-rules';
 import { utcDay } from '../database/days';
 import { EntityResultRecord } from '../database/MaturityStore';
 import { EntityInputs } from './inputsHash';

@@ -1,8 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { resolveOwnerRef } from '../checks/people';
-import { refOf } from '../entityRefs';
+import { refOf, resolveOwnerRef } from '@cnmaturity/plugin-maturity-rules';
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 

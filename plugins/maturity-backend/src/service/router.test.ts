@@ -15,7 +15,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { builtinChecks } from '../checks';
+import { builtinChecks } from '@cnmaturity/plugin-maturity-rules';
 import { RepositoryCollector } from '../collectors/RepositoryCollector';
 import { DatabaseAttestationStore } from '../database/DatabaseAttestationStore';
 import { DatabaseFactStore } from '../database/DatabaseFactStore';
@@ -26,7 +26,7 @@ import {
   createTestDatabases,
   expectEveryEngine,
 } from '../__testUtils__/databases';
-import { component, group } from '../__testUtils__/entities';
+import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import { BUILTIN_FACT_SOURCES } from './facts';
 import { createRouter } from './router';
 import { CatalogVisibility } from './visibility';
@@ -838,8 +838,10 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     it('serves a repeated export from memory until the results change', async () => {
       const app = await createApp();
       const names = async () =>
-        (await request(app).get('/summary.csv').set('Authorization', service))
-          .text.trim()
+        (
+          await request(app).get('/summary.csv').set('Authorization', service)
+        ).text
+          .trim()
           .split('\r\n')
           .slice(1)
           .map(l => l.split(',')[3]);

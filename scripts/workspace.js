@@ -279,7 +279,11 @@ async function test(env) {
   const stages = [];
   const stage = (name, cmd, args, extraEnv = {}) => {
     const t = Date.now();
-    step(`${name}: yarn ${args.join(' ')}`);
+    step(
+      `${name}: ${cmd === 'yarn' ? 'yarn' : path.basename(cmd)} ${args.join(
+        ' ',
+      )}`,
+    );
     const status = run(cmd, args, { env: { ...env, ...extraEnv } });
     stages.push({ name, ok: status === 0, time: seconds(t) });
   };
@@ -296,6 +300,14 @@ async function test(env) {
     'run',
     'build',
   ]);
+  // The CLI as an adopter installs it: packed, with the machine's own Node
+  // and npm (Node 20 is enough), under 50 MB.
+  stage(
+    'CLI installed from its tarballs',
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'cli-install-test.js')],
+    { YARN: path.join(TOOLCHAIN, 'bin', 'yarn'), PATH: process.env.PATH },
+  );
   const jestJson = path.join(results, 'jest.json');
   stage('unit, database and API tests', 'yarn', [
     'backstage-cli',

@@ -46,6 +46,7 @@ export { refOf } from './entityRefs';
 export { evaluateChecks } from './evaluation/evaluateChecks';
 export { evaluateEntity, inheritanceChain } from './evaluation/evaluateEntity';
 export type { EntityResultRecord, ResultDetails } from './evaluation/result';
+export type { CatalogView } from './evaluation/catalogView';
 export {
   assertOrgControlChecks,
   readOrgControls,

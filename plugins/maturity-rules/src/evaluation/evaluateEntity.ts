@@ -16,6 +16,7 @@ import { EntityResultRecord } from './result';
 import { orgControlsFor } from '../orgControls/orgControlsFor';
 import { OrgControl } from '../orgControls/readOrgControls';
 import { applyDeclarations } from './applyDeclarations';
+import { applyCatalogView, CatalogView } from './catalogView';
 import { evaluateChecks } from './evaluateChecks';
 
 const optionalString = (v: unknown) =>
@@ -98,6 +99,8 @@ export function evaluateEntity(
     orgControls?: readonly OrgControl[];
     /** Default 365. */
     orgControlReviewMaxAgeDays?: number;
+    /** How much of the catalog is in view; `complete` in the backend. */
+    catalogView?: CatalogView;
   } = {},
 ): EntityResultRecord {
   const { entity, related, now } = signals;
@@ -110,7 +113,7 @@ export function evaluateEntity(
       attestationMaxAgeDays: options.attestationMaxAgeDays,
     }),
   );
-  const results = applyDeclarations(
+  const declared = applyDeclarations(
     checks,
     entity,
     evaluateChecks(checks, signals),
@@ -125,6 +128,12 @@ export function evaluateEntity(
         reviewMaxAgeDays: options.orgControlReviewMaxAgeDays ?? 365,
       }),
     },
+  );
+  const { results, catalogDecided } = applyCatalogView(
+    checks,
+    signals,
+    declared,
+    options.catalogView ?? 'complete',
   );
   const level = computeLevel(checks, results);
   const target = resolveTarget(
@@ -162,6 +171,7 @@ export function evaluateEntity(
     targetDate: target?.date,
     evaluatedAt: now,
     checks: results,
+    ...(catalogDecided.length ? { catalogDecided } : {}),
     ...(signals.repository.status === 'ok' && signals.repository.stale
       ? {
           staleReason: `${signals.repository.stale.reason}; showing the repository as last read on ${signals.repository.stale.since}`,

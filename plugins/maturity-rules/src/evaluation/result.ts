@@ -33,6 +33,11 @@ export interface EntityResultRecord {
   targetDate?: string;
   evaluatedAt: Date;
   checks: CheckResult[];
+  /**
+   * Outside Backstage (the CLI): the checks that read `unknown` because the
+   * catalog, not the repository, decides them.
+   */
+  catalogDecided?: string[];
   details?: ResultDetails;
   /** Set when a signal fell back to its last good read: why it is stale. */
   staleReason?: string;

@@ -82,9 +82,9 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     weight: 3,
     signal: 'repository',
     appliesTo: deployed(),
-    rule: 'A `Dockerfile` or `Containerfile` is in the repository and images are tagged with a version or commit, not only `latest`.',
+    rule: 'The service ships as a container image with a version tag: the image CI builds is tagged with a version, commit or ref (`${{ github.sha }}`, `${{ github.ref_name }}`, `$CI_COMMIT_SHA`, goreleaser `{{ .Tag }}`, docker/metadata-action tags), or the image the manifests run has a version tag, not only `latest`. A Dockerfile alone, a dev container or a test image nothing builds does not count; pinning the base image (`FROM`) is technology.container-hygiene.',
     remediation:
-      'Add a Dockerfile and tag each image with its version or commit in CI, e.g. `ghcr.io/<org>/<app>:${{ github.sha }}` or `:v1.4.2`.',
+      'Build the image in CI and push it with its version or commit as the tag, e.g. `tags: ghcr.io/<org>/<app>:${{ github.sha }}` in docker/build-push-action (or docker/metadata-action tags), and run that tag, e.g. `:v1.4.2`, in the manifests instead of `latest`.',
     modelReference:
       'Level 1 Build, Technology: container and runtime management',
   },
@@ -112,8 +112,8 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     signal: 'repository',
     appliesTo: deployed(),
     attestable: true,
-    rule: 'CI runs a smoke, end-to-end or integration test step (a job or script named smoke/e2e/integration, Playwright, Cypress, k6, Newman); else attestation.',
-    remediation: `Add a CI job that checks the deployed service answers, e.g. a \`smoke-test\` job that calls \`/healthz\` after the deploy, or Playwright/k6 tests; if smoke tests run by hand or elsewhere, ${attest(
+    rule: 'CI tests a running instance: a probe or test after a deploy, `helm test`, a compose/kind/minikube start followed by a probe (curl, kubectl wait) or a test suite against it, or an end-to-end suite (Playwright, Cypress, k6, Newman) against a started service; else attestation. A unit-test run that starts nothing is not a smoke test, whatever its job is named.',
+    remediation: `Add a CI step that checks a running instance answers: after the deploy, or after \`docker compose up\` or a kind cluster in the job, call \`/healthz\` with curl, run \`helm test\`, or run Playwright/k6 tests against it; if smoke tests run by hand or elsewhere, ${attest(
       'technology.smoke-tests',
       'test report',
     )}`,
@@ -217,7 +217,7 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     kind: 'required',
     weight: 3,
     signal: 'repository',
-    rule: 'The CI configuration runs a test step (npm/yarn/pnpm test, go test, mvn verify/test, gradle test, pytest, cargo test, dotnet test, ...).',
+    rule: 'The CI configuration runs a test step (npm/yarn/pnpm test, go test, mvn verify/test, gradle test, pytest, cargo test, dotnet test, Playwright, ...), directly or through a root Makefile, package.json script or Taskfile target it calls.',
     remediation:
       'Add a test step to the pipeline, e.g. `- run: yarn test` in the workflow, `go test ./...`, `mvn verify`, `pytest` or `cargo test`.',
     modelReference: 'Level 2 Operate, People: developer agility',
@@ -231,7 +231,7 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     weight: 3,
     signal: 'repository',
     appliesTo: deployed(),
-    rule: 'A deploy job runs on merge to the default branch or on tags, or a GitOps annotation (`argocd/app-name`, Flux) is set.',
+    rule: 'A deploy job runs on merge to the default branch or on tags, or a GitOps annotation (`argocd/app-name`, Flux) is set. Publishing a release (archives, packages, images, charts), a teardown job and a deploy into a kind/compose instance the job started are not deploys; a job name alone is not evidence.',
     remediation:
       'Add a deploy job that runs on push to the default branch or on `v*` tags (e.g. `on: push: branches: [main]` with a `deploy` job), or deploy with GitOps and set `argocd/app-name: <app>` on the entity.',
     modelReference: 'Level 2 Operate, People: developer agility',
@@ -291,7 +291,7 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     weight: 3,
     signal: 'repository',
     appliesTo: deployed(),
-    rule: 'A `Dockerfile`/`Containerfile` (or Jib, ko, buildpacks) is in the repository and CI builds an image.',
+    rule: 'A `Dockerfile`/`Containerfile` (or Jib, ko, buildpacks, Bazel rules_oci) is in the repository and CI builds an image: docker/buildx, kaniko, buildah, Skaffold, Cloud Build, ko, Jib, goreleaser with `dockers`/`kos`, or a root Makefile, package.json script or Taskfile target whose recipe does.',
     remediation:
       'Add a Dockerfile and an image build step in CI, e.g. `docker/build-push-action` in GitHub Actions, `docker build`/kaniko/buildah in GitLab CI, or Jib, ko or `pack build`.',
     modelReference: 'Level 2 Operate, Process: CI/CD',
@@ -451,7 +451,7 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     weight: 3,
     signal: 'repository',
     appliesTo: deployed(),
-    rule: 'Containers set `runAsNonRoot: true` and `allowPrivilegeEscalation: false` and are not privileged; the Dockerfile has a non-root `USER` and no `:latest` base image.',
+    rule: 'Containers set `runAsNonRoot: true` and `allowPrivilegeEscalation: false` and are not privileged; the Dockerfile runs as non-root (the last `USER` of the final stage is a name other than root or a non-zero uid, or the base is a distroless `:nonroot` image) and its runtime base image is pinned (a version tag or digest; not untagged, `:latest` or `:latest-<arch>`; `scratch` needs none).',
     remediation:
       'Add `securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false }` to each container, add `USER 10001` to the Dockerfile and pin the base image, e.g. `FROM node:22-slim`.',
     modelReference:
@@ -678,16 +678,16 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
   },
   {
     id: 'technology.dashboards',
-    title: 'Dashboards linked',
+    title: 'Dashboards linked or kept as code',
     area: 'technology',
     level: 3,
     kind: 'required',
     weight: 3,
     signal: 'catalog',
     appliesTo: deployed(),
-    rule: '`grafana/dashboard-selector` or `grafana/overview-dashboard` is set, a `metadata.links` entry has type `dashboard`, or dashboards are kept as code (Grafana JSON, GrafanaDashboard) in the repository.',
+    rule: '`grafana/dashboard-selector` or `grafana/overview-dashboard` is set, a `metadata.links` entry has type `dashboard`, or dashboards are committed as code: Grafana dashboard JSON (with `panels` and a `title` or `schemaVersion`, under `grafana/` or `dashboards/` or named `*dashboard*.json`), a `GrafanaDashboard` (grafana-operator) or a ConfigMap labelled `grafana_dashboard`. Jsonnet sources whose JSON is not committed do not count.',
     remediation:
-      'Add `grafana/dashboard-selector: tags @> "<app>"` or a `links` entry with `type: dashboard`, or commit the dashboard JSON next to the service.',
+      'Add `grafana/dashboard-selector: tags @> "<app>"` or a `links` entry with `type: dashboard`, or commit the dashboard as code: its JSON under `grafana/dashboards/`, a `GrafanaDashboard` or a ConfigMap labelled `grafana_dashboard`. If it is generated from jsonnet, commit the rendered JSON.',
     modelReference: 'Level 3 Scale, Technology: testing and issue detection',
   },
   {
@@ -713,7 +713,7 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     weight: 3,
     signal: 'repository',
     appliesTo: deployed(),
-    rule: 'The service is instrumented with OpenTelemetry: an OTel SDK or agent dependency, an auto-instrumentation annotation, or `OTEL_EXPORTER_OTLP_ENDPOINT` in the manifests.',
+    rule: 'The service is instrumented with OpenTelemetry: an OTel SDK or the Java agent as a direct dependency of the service, or of a service of a monorepo (`go.mod` without `// indirect`, `package.json` dependencies, requirements or `pyproject.toml`, `pom.xml`, `build.gradle`, `*.csproj`), an auto-instrumentation annotation, `OTEL_EXPORTER_OTLP_ENDPOINT` in the manifests, or a collector configuration.',
     remediation:
       'Add the OpenTelemetry SDK for your language (e.g. `@opentelemetry/sdk-node`) or the annotation `instrumentation.opentelemetry.io/inject-java: "true"`, and set `OTEL_EXPORTER_OTLP_ENDPOINT`.',
     modelReference:

@@ -392,7 +392,7 @@ describe.each([
       });
     }
     // Checks that do not read the CI are not affected.
-    expect(checks.get('technology.container-image')!.status).not.toBe(
+    expect(checks.get('technology.container-hygiene')!.status).not.toBe(
       'unknown',
     );
     expect(extraction(signal).notes).toContainEqual({

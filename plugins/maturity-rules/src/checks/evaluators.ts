@@ -71,6 +71,12 @@ export const fail = (
   evidence: CheckEvidence[] = [],
 ): MaturityCheckOutcome => ({ status: 'fail', message, evidence });
 
+/** Not decidable from what was read; never shown as a failure. */
+export const unknown = (
+  message: string,
+  evidence: CheckEvidence[] = [],
+): MaturityCheckOutcome => ({ status: 'unknown', message, evidence });
+
 /**
  * A pushed fact of this source measured within `maxAgeDays`, as a passing
  * outcome with its evidence; undefined when there is none. Lets a scan done

@@ -1,12 +1,16 @@
+import { CheckEvidence } from '@cnmaturity/plugin-maturity-common';
 import {
   CiDeploy,
   CiPipeline,
   ContainerFacts,
+  FileLocation,
   FoundScanner,
+  MaturityCheckOutcome,
   RepoExtraction,
   ScannerKind,
   WorkloadFacts,
 } from '../model';
+import { fileEvidence } from './evaluators';
 
 // ---------------------------------------------------------------------------
 // Helpers shared by the checks of every area for reading a repository
@@ -20,6 +24,21 @@ export const lc = (value: unknown) =>
 /** "file:line", or just the file, for messages. */
 export function where(location: { file: string; line?: number }): string {
   return location.line ? `${location.file}:${location.line}` : location.file;
+}
+
+/** Where an object or workload is, with the environment values file a Helm chart was rendered with. */
+export const renderedWhere = (o: FileLocation & { valuesFile?: string }) =>
+  o.valuesFile ? `${where(o)} with ${o.valuesFile}` : where(o);
+
+/** Evidence for an object or workload, plus the environment values file that turned it on. */
+export function renderedEvidence(
+  o: FileLocation & { valuesFile?: string },
+  value?: string,
+): CheckEvidence[] {
+  return [
+    fileEvidence(o, value),
+    ...(o.valuesFile ? [fileEvidence({ file: o.valuesFile }, value)] : []),
+  ];
 }
 
 /** "a", "a and b", "a, b and c". */
@@ -113,4 +132,24 @@ export function containersOf(
   return extraction.workloads.flatMap(workload =>
     (workload.containers ?? []).map(container => ({ workload, container })),
   );
+}
+
+/**
+ * `unknown` for a CI check that would fail while a pipeline's triggers are
+ * configured outside the repository (Cloud Build triggers): when that
+ * pipeline runs cannot be read, so it may be what the check looks for.
+ */
+export function triggersNotInRepository(
+  pipelines: ReadonlyArray<CiPipeline>,
+  failure: string,
+): MaturityCheckOutcome | undefined {
+  const outside = pipelines.find(p => p.triggers?.configuredOutside);
+  if (!outside) return undefined;
+  return {
+    status: 'unknown',
+    message: `${failure.replace(/\.?$/, '.')} ${
+      outside.file
+    } runs on triggers configured outside the repository (Google Cloud Build), so when it runs cannot be read.`,
+    evidence: [{ type: 'file', label: outside.file }],
+  };
 }

@@ -373,7 +373,7 @@ describe('peopleEvaluators', () => {
         'no deploy at all',
         repo({ ci: [pipeline()] }),
         'fail',
-        'No automatic deploy: no CI deploy job on merge or tags, no GitOps config (Argo CD, Flux) and no argocd/app-name annotation.',
+        'No automatic deploy: no CI deploy job on merge or tags, no GitOps config (Argo CD, Flux, Config Sync) and no argocd/app-name annotation.',
       ],
       [
         'no repository and no annotation',
@@ -437,7 +437,7 @@ describe('peopleEvaluators', () => {
         'no deploy',
         repo({}),
         'fail',
-        'Merges are not delivered continuously: no CI deploy on merge to the default branch and no GitOps config (Argo CD, Flux).',
+        'Merges are not delivered continuously: no CI deploy on merge to the default branch and no GitOps config (Argo CD, Flux, Config Sync).',
       ],
       [
         'no repository',

@@ -20,7 +20,12 @@ import {
   resourceDependencies,
   specValue,
 } from './entityFields';
-import { deploysOf, lc, where } from './extractionHelpers';
+import {
+  deploysOf,
+  lc,
+  triggersNotInRepository,
+  where,
+} from './extractionHelpers';
 
 const NO_CI = 'No CI pipeline found (GitHub Actions, GitLab CI, Jenkins, ...)';
 
@@ -151,11 +156,15 @@ export function evaluateFastFeedback(
         fileEvidence({ file: onPr.file }, 'pull request trigger'),
       ]);
     }
-    return fail(
-      `No CI pipeline runs on pull/merge requests (${extraction.ci
-        .map(p => p.file)
-        .join(', ')}), so changes are only checked after merge.`,
-      extraction.ci.map(p => fileEvidence({ file: p.file })),
+    const message = `No CI pipeline runs on pull/merge requests (${extraction.ci
+      .map(p => p.file)
+      .join(', ')}), so changes are only checked after merge.`;
+    return (
+      triggersNotInRepository(extraction.ci, message) ??
+      fail(
+        message,
+        extraction.ci.map(p => fileEvidence({ file: p.file })),
+      )
     );
   });
 }
@@ -298,7 +307,11 @@ export function evaluateAutomatedTests(
     if (extraction.ci.length === 0) {
       return fail(`${NO_CI}, so no tests run automatically.`);
     }
-    const tests = extraction.ci.flatMap(p => p.tests ?? []);
+    // A test of a running instance (e2e, a probe after a deploy) is a test too.
+    const tests = extraction.ci.flatMap(p => [
+      ...(p.tests ?? []),
+      ...(p.smokeTests ?? []),
+    ]);
     if (tests.length > 0) {
       return pass(
         `CI runs tests: ${tests[0].tool} (${where(tests[0])}).`,
@@ -353,6 +366,11 @@ export function evaluateAutoDeploy(
         fileEvidence(g, g.tool),
       ]);
     }
+    const outside = triggersNotInRepository(
+      deploys.map(d => d.pipeline),
+      'No deploy is seen to run on merge or on tags',
+    );
+    if (outside) return outside;
     const manual = deploys.find(d => d.manualApproval);
     if (manual) {
       return fail(
@@ -371,7 +389,7 @@ export function evaluateAutoDeploy(
       );
     }
     return fail(
-      'No automatic deploy: no CI deploy job on merge or tags, no GitOps config (Argo CD, Flux) and no argocd/app-name annotation.',
+      'No automatic deploy: no CI deploy job on merge or tags, no GitOps config (Argo CD, Flux, Config Sync) and no argocd/app-name annotation.',
     );
   });
 }
@@ -416,6 +434,11 @@ export function evaluateContinuousDelivery(
         fileEvidence(g, g.tool),
       ]);
     }
+    const outside = triggersNotInRepository(
+      deploys.map(d => d.pipeline),
+      'No deploy is seen to run on every merge',
+    );
+    if (outside) return outside;
     if (deploys.length > 0) {
       const first = deploys[0];
       return fail(
@@ -428,7 +451,7 @@ export function evaluateContinuousDelivery(
       );
     }
     return fail(
-      'Merges are not delivered continuously: no CI deploy on merge to the default branch and no GitOps config (Argo CD, Flux).',
+      'Merges are not delivered continuously: no CI deploy on merge to the default branch and no GitOps config (Argo CD, Flux, Config Sync).',
     );
   });
 }

@@ -10,6 +10,7 @@ import {
 import { annotationsMatching, firstAnnotation } from './entityFields';
 import {
   listing,
+  renderedEvidence,
   scannersOf,
   toolName,
   workloadName,
@@ -141,8 +142,10 @@ export function evaluateResourceMetrics(
     );
     if (monitor) {
       return pass(
-        `${requests}, and a ${monitor.kind} in ${monitor.file} scrapes the metrics.`,
-        [fileEvidence(monitor, monitor.kind)],
+        `${requests}, and a ${monitor.kind} in ${monitor.file}${
+          monitor.valuesFile ? ` with ${monitor.valuesFile}` : ''
+        } scrapes the metrics.`,
+        renderedEvidence(monitor, monitor.kind),
       );
     }
     if (entityScrape) {
@@ -153,24 +156,27 @@ export function evaluateResourceMetrics(
     }
     const longRunning = workloads.filter(w => !BATCH_KINDS.includes(w.kind));
     const mustScrape = longRunning.length > 0 ? longRunning : workloads;
-    const unscraped = mustScrape.find(
-      w => !annotationTrue(w, 'prometheus.io/scrape'),
+    // The service's own pods carry the annotation; a cache or database
+    // beside them in the repository (a redis Deployment) need not.
+    const scraped = mustScrape.filter(w =>
+      annotationTrue(w, 'prometheus.io/scrape'),
     );
-    if (unscraped) {
+    if (scraped.length === 0) {
+      const unscraped = mustScrape[0];
       return fail(
         `Metrics are not scraped: ${workloadName(unscraped)} in ${
           unscraped.file
-        } has no prometheus.io/scrape: "true" pod annotation, and there is no ServiceMonitor or PodMonitor in the repository nor a prometheus.io/rule or grafana/* annotation.`,
+        } has no prometheus.io/scrape: "true" pod annotation, nor has any other workload, and there is no ServiceMonitor or PodMonitor in the repository nor a prometheus.io/rule or grafana/* annotation.`,
         [fileEvidence(unscraped, workloadName(unscraped))],
       );
     }
     return pass(
       `${requests}, and ${listing(
-        mustScrape.map(w => `${workloadName(w)} (${w.file})`),
+        scraped.map(w => `${workloadName(w)} (${w.file})`),
       )} ${
-        mustScrape.length === 1 ? 'is' : 'are'
+        scraped.length === 1 ? 'is' : 'are'
       } scraped via prometheus.io/scrape.`,
-      mustScrape.map(w => fileEvidence(w, 'prometheus.io/scrape: "true"')),
+      scraped.map(w => fileEvidence(w, 'prometheus.io/scrape: "true"')),
     );
   });
 }

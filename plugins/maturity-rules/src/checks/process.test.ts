@@ -271,6 +271,17 @@ describe('process.container-build', () => {
       'there is no Dockerfile or Containerfile in the repository',
     ],
     [
+      'does not take a dev container for the service recipe',
+      repo({
+        dockerfiles: [
+          { file: '.devcontainer/Dockerfile', baseImages: [], stray: true },
+        ],
+        ci: [pipeline({ imageBuilds: [dockerBuild] })],
+      }),
+      'fail',
+      `CI runs docker build in ${CI}, but there is no Dockerfile or Containerfile in the repository (.devcontainer/Dockerfile is not one: nothing builds it)`,
+    ],
+    [
       'fails with neither',
       repo({}),
       'fail',
@@ -335,7 +346,7 @@ describe('process.deploy-from-scm', () => {
       'fails without any deploy',
       repo({ ci: [pipeline()] }),
       'fail',
-      'no CI deploy job runs on merge to the default branch or on tags, there is no Argo CD or Flux config in the repository, and no argocd/app-name annotation',
+      'no CI deploy job runs on merge to the default branch or on tags, there is no Argo CD, Flux or Config Sync config in the repository, and no argocd/app-name annotation',
     ],
     [
       'is unknown without the repository',
@@ -762,6 +773,21 @@ describe('process.automated-remediation', () => {
       }),
       'fail',
       'Renovate is configured in renovate.json, but security updates are not enabled',
+    ],
+    [
+      'is unknown when Renovate extends a preset kept elsewhere',
+      repo({
+        dependencyUpdates: [
+          {
+            tool: 'renovate',
+            file: '.github/renovate.json5',
+            securityUpdates: false,
+            sharedPresets: ['github>acme/renovate-config'],
+          },
+        ],
+      }),
+      'unknown',
+      'Renovate in .github/renovate.json5 extends github>acme/renovate-config, a preset kept elsewhere that is not read',
     ],
     [
       'fails without a bot',

@@ -14,6 +14,7 @@ import {
   fileEvidence,
   pass,
   recentFactOutcome,
+  unknown,
   withRepository,
 } from './evaluators';
 import {
@@ -25,8 +26,10 @@ import {
   deploysOf,
   lc,
   listing,
+  renderedEvidence,
   scannersOf,
   toolName,
+  triggersNotInRepository,
 } from './extractionHelpers';
 
 export const linkEvidence = (url: string): CheckEvidence => ({
@@ -47,6 +50,7 @@ const CI_SYSTEM_NAMES: Record<CiSystem, string> = {
   tekton: 'Tekton',
   'bitbucket-pipelines': 'Bitbucket Pipelines',
   drone: 'Drone',
+  'cloud-build': 'Google Cloud Build',
 };
 
 const scannerEvidence = (s: FoundScanner) =>
@@ -175,8 +179,10 @@ export function evaluateCiPipeline(
   });
 }
 
-// Builders that need no Dockerfile: the image comes from the build tool.
-const DOCKERFILE_FREE_BUILD = /\b(jib|ko|pack|buildpacks?)\b/;
+// Builders that need no Dockerfile: the image comes from the build tool
+// (Skaffold and Bazel may use Jib, ko, buildpacks or rules_oci; goreleaser `kos`).
+const DOCKERFILE_FREE_BUILD =
+  /\b(jib|ko|kos|pack|buildpacks?|skaffold|bazel image)\b/;
 
 /** Level 2, Process: an image recipe (Dockerfile, Jib, ko, buildpacks) and CI builds it. */
 export function evaluateContainerBuild(
@@ -184,7 +190,9 @@ export function evaluateContainerBuild(
 ): MaturityCheckOutcome {
   return withRepository(signals, extraction => {
     const builds = extraction.ci.flatMap(p => p.imageBuilds ?? []);
-    const dockerfile = extraction.dockerfiles[0];
+    // A dev container or a test image nothing builds is not the service's recipe.
+    const dockerfile = extraction.dockerfiles.find(d => !d.stray);
+    const stray = extraction.dockerfiles.find(d => d.stray);
     const toolBuild = builds.find(b => DOCKERFILE_FREE_BUILD.test(lc(b.tool)));
     const recipe = dockerfile
       ? fileEvidence({ file: dockerfile.file }, 'Dockerfile')
@@ -204,14 +212,18 @@ export function evaluateContainerBuild(
         recipe ? [recipe] : [],
       );
     }
+    const strayNote = stray
+      ? ` (${stray.file} is not one: nothing builds it)`
+      : '';
     if (builds.length > 0) {
       return fail(
-        `CI runs ${builds[0].tool} in ${builds[0].file}, but there is no Dockerfile or Containerfile in the repository (nor a Jib, ko or buildpacks build).`,
+        `CI runs ${builds[0].tool} in ${builds[0].file}, but there is no Dockerfile or Containerfile in the repository${strayNote} (nor a Jib, ko or buildpacks build).`,
         [fileEvidence(builds[0], builds[0].tool)],
       );
     }
     return fail(
-      'No container build: no Dockerfile or Containerfile (or Jib, ko, buildpacks build) in the repository and no CI step that builds an image.',
+      `No container build: no Dockerfile or Containerfile${strayNote} (or Jib, ko, buildpacks build) in the repository and no CI step that builds an image.`,
+      stray ? [fileEvidence({ file: stray.file }, 'not built')] : [],
     );
   });
 }
@@ -258,13 +270,18 @@ export function evaluateDeployFromScm(
         [annotationFound(argocd)],
       );
     }
+    const outside = triggersNotInRepository(
+      deploys.map(d => d.pipeline),
+      'No deploy is seen to run on merge or on tags',
+    );
+    if (outside) return outside;
     const manual = deploys[0];
     return fail(
       `Deployments are not triggered from source control: ${
         manual
           ? `the deploy in ${manual.file} runs only by hand`
           : 'no CI deploy job runs on merge to the default branch or on tags'
-      }, there is no Argo CD or Flux config in the repository, and no argocd/app-name annotation.`,
+      }, there is no Argo CD, Flux or Config Sync config in the repository, and no argocd/app-name annotation.`,
       manual ? [fileEvidence(manual, manual.tool)] : [],
     );
   });
@@ -615,6 +632,17 @@ export function evaluateAutomatedRemediation(
         [fileEvidence(security, security.tool)],
       );
     }
+    const shared = updates.find(u => u.sharedPresets?.length);
+    if (shared) {
+      return unknown(
+        `${toolName(shared.tool)} in ${shared.file} extends ${
+          shared.sharedPresets![0]
+        }, a preset kept elsewhere that is not read; it may turn security updates on. Set vulnerabilityAlerts in ${
+          shared.file
+        } to decide it here.`,
+        [fileEvidence(shared, shared.tool)],
+      );
+    }
     if (updates.length > 0) {
       return fail(
         `${toolName(updates[0].tool)} is configured in ${
@@ -686,9 +714,14 @@ export function evaluateAutoscaling(
     }
     return pass(
       `Scales automatically: ${listing(
-        scalers.map(s => `${s.kind}${s.name ? ` ${s.name}` : ''} in ${s.file}`),
+        scalers.map(
+          s =>
+            `${s.kind}${s.name ? ` ${s.name}` : ''} in ${s.file}${
+              s.valuesFile ? ` with ${s.valuesFile}` : ''
+            }`,
+        ),
       )}.`,
-      scalers.map(s => fileEvidence(s, s.kind)),
+      scalers.flatMap(s => renderedEvidence(s, s.kind)),
     );
   });
 }

@@ -19,6 +19,7 @@ import {
   workload as baseWorkload,
 } from '../testUtils/extractions';
 import { signalsFor } from '../testUtils/signals';
+import { parseDockerfile } from '../signals/dockerfile';
 import { technologyEvaluators } from './technology';
 
 /** A hardened container that passes every container check; tests take things away. */
@@ -130,49 +131,140 @@ describe('technologyEvaluators', () => {
   const cases: Record<string, Case[]> = {
     'technology.container-image': [
       [
-        'pinned runtime base',
+        'CI tags the image with the commit',
         repo({
-          dockerfiles: [dockerfile({ image: 'node', tag: '20-alpine' })],
-        }),
-        'pass',
-        'Container image built from Dockerfile on a versioned base image (node:20-alpine).',
-      ],
-      [
-        'pinned by digest',
-        repo({
-          dockerfiles: [
-            dockerfile({
-              image: 'gcr.io/distroless/nodejs',
-              digest: 'sha256:ab12',
+          ci: [
+            pipeline({
+              imageBuilds: [
+                {
+                  tool: 'docker/build-push-action',
+                  file: '.github/workflows/ci.yml',
+                  line: 30,
+                  tags: [
+                    'ghcr.io/acme/checkout:latest',
+                    'ghcr.io/acme/checkout:${{github.sha}}',
+                  ],
+                },
+              ],
             }),
           ],
         }),
         'pass',
-        'Container image built from Dockerfile on a versioned base image (gcr.io/distroless/nodejs@sha256:ab12).',
+        'CI builds the image with a version tag: docker/build-push-action tags ghcr.io/acme/checkout:${{github.sha}} (.github/workflows/ci.yml:30).',
       ],
       [
-        'FROM scratch',
-        repo({ dockerfiles: [dockerfile({ image: 'scratch' })] }),
+        'the manifests run a version-tagged image',
+        repo({ workloads: [workload()] }),
         'pass',
-        'Container image built from Dockerfile on a versioned base image (scratch).',
+        'The manifests run ghcr.io/acme/checkout:1.4.2 (deploy/base/deployment.yaml:1), an image with a version tag.',
       ],
       [
-        'latest runtime base',
-        repo({ dockerfiles: [dockerfile({ image: 'node', tag: 'latest' })] }),
+        'a versioned database beside an untagged service image',
+        repo({
+          workloads: [
+            workload([
+              container({ image: 'postgres:16.3' }),
+              container({ image: 'ghcr.io/acme/checkout' }),
+            ]),
+          ],
+        }),
         'fail',
-        'Unpinned base image: the runtime base image node:latest in Dockerfile:9 uses the latest tag; pin a version tag.',
+        'No image with a version tag: the manifests run ghcr.io/acme/checkout (deploy/base/deployment.yaml:1), which has none; tag each image with its version or commit.',
       ],
       [
-        'untagged runtime base',
-        repo({ dockerfiles: [dockerfile({ image: 'nginx' })] }),
+        'a versioned sidecar beside the latest image the repository builds',
+        repo({
+          dockerfiles: [
+            {
+              ...dockerfile({ image: 'node', tag: '22' }),
+              file: 'checkout/Dockerfile',
+            },
+          ],
+          workloads: [
+            workload([
+              container({
+                image: 'quay.io/prometheus/blackbox-exporter:v0.27.0',
+              }),
+              container({ image: 'ghcr.io/acme/checkout:latest' }),
+            ]),
+          ],
+        }),
         'fail',
-        'Unpinned base image: the runtime base image nginx in Dockerfile:9 has no version tag; pin a version tag.',
+        'No image with a version tag: the manifests run ghcr.io/acme/checkout:latest (deploy/base/deployment.yaml:1), which has none; tag each image with its version or commit.',
       ],
       [
-        'no Dockerfile',
+        'CI pushes latest only',
+        repo({
+          ci: [
+            pipeline({
+              imageBuilds: [
+                {
+                  tool: 'docker build',
+                  file: '.github/workflows/ci.yml',
+                  line: 12,
+                  tags: ['ghcr.io/acme/checkout:latest'],
+                },
+              ],
+            }),
+          ],
+        }),
+        'fail',
+        'No image with a version tag: docker build tags ghcr.io/acme/checkout:latest (.github/workflows/ci.yml:12), which has none; tag each image with its version or commit.',
+      ],
+      [
+        'CI builds, with no visible tag',
+        repo({
+          ci: [
+            pipeline({
+              imageBuilds: [
+                {
+                  tool: 'make image',
+                  file: '.github/workflows/ci.yml',
+                  line: 12,
+                },
+              ],
+            }),
+          ],
+        }),
+        'unknown',
+        'Which tag the image ships with is not visible: make image builds an image (.github/workflows/ci.yml:12), and no image in the repository carries a version tag.',
+      ],
+      [
+        'a pinned base image is not a versioned image',
+        repo({
+          dockerfiles: [dockerfile({ image: 'node', tag: '20-alpine' })],
+        }),
+        'fail',
+        'Dockerfile is in the repository, but no CI step builds the image with a tag and no manifest runs it, so it does not ship as a versioned image.',
+      ],
+      [
+        'a dev container alone',
+        repo({
+          dockerfiles: [
+            {
+              ...dockerfile({
+                image: 'mcr.microsoft.com/devcontainers/java',
+                tag: '17',
+              }),
+              file: '.devcontainer/Dockerfile',
+              stray: true,
+            },
+          ],
+        }),
+        'fail',
+        'The service does not ship as a container image: nothing builds .devcontainer/Dockerfile (a dev container), no CI step builds an image and no manifest runs one.',
+      ],
+      [
+        'images from a remote chart',
+        repo({ kubernetesObjects: [object('HelmRelease')] }),
+        'unknown',
+        'No image is named in the repository; the images come from what HelmRelease checkout (deploy/helmrelease.yaml:1) deploys, which is not read.',
+      ],
+      [
+        'nothing',
         repo({}),
         'fail',
-        'No Dockerfile or Containerfile found; the service is not built as a container image.',
+        'The service does not ship as a container image: no CI step builds one and no manifest runs one.',
       ],
       ['no repository', noRepo, 'unknown', UNKNOWN],
     ],
@@ -220,10 +312,11 @@ describe('technologyEvaluators', () => {
           ],
         }),
         'pass',
-        'Smoke tests run in CI: npm run e2e (.github/workflows/ci.yml:40).',
+        'CI tests a running instance: npm run e2e (.github/workflows/ci.yml:40).',
       ],
       [
-        'tests only',
+        // A unit-test run starts nothing: it is not a test of a running instance.
+        'unit tests only',
         repo({
           ci: [
             pipeline({
@@ -231,14 +324,14 @@ describe('technologyEvaluators', () => {
             }),
           ],
         }),
-        'pass',
-        'Tests run in CI: go test (.gitlab-ci.yml:7).',
+        'fail',
+        'No test of a running instance in CI (.github/workflows/ci.yml): nothing probes or tests the service after a deploy, compose up or kind cluster, and no helm test, Playwright, Cypress, k6 or newman run. go test (.gitlab-ci.yml:7) runs tests without starting the service.',
       ],
       [
         'CI without tests',
         repo({ ci: [pipeline()] }),
         'fail',
-        'No smoke or test step found in CI (.github/workflows/ci.yml).',
+        'No test of a running instance in CI (.github/workflows/ci.yml): nothing probes or tests the service after a deploy, compose up or kind cluster, and no helm test, Playwright, Cypress, k6 or newman run.',
       ],
       [
         'no CI',
@@ -337,7 +430,7 @@ describe('technologyEvaluators', () => {
           dockerfiles: [dockerfile({ image: 'node', tag: '20-alpine' })],
         }),
         'pass',
-        'All containers run as non-root without privilege escalation; all Dockerfiles set a non-root USER on a pinned base image (deploy/base/deployment.yaml, Dockerfile).',
+        'All containers run as non-root without privilege escalation; all Dockerfiles run as a non-root user on a pinned base image (deploy/base/deployment.yaml, Dockerfile).',
       ],
       [
         'runAsUser instead of runAsNonRoot',
@@ -377,7 +470,80 @@ describe('technologyEvaluators', () => {
           dockerfiles: [dockerfile({ image: 'node', tag: '20' }, null)],
         }),
         'fail',
-        'Container hygiene: Dockerfile has no USER, so the container runs as root.',
+        'Container hygiene: Dockerfile has no USER in its final stage, so the container runs as root.',
+      ],
+      [
+        'FROM scratch needs no tag, but still runs as root without USER',
+        repo({ dockerfiles: [dockerfile({ image: 'scratch' }, null)] }),
+        'fail',
+        'Container hygiene: Dockerfile has no USER in its final stage, so the container runs as root.',
+      ],
+      [
+        'FROM scratch with a non-root USER',
+        repo({ dockerfiles: [dockerfile({ image: 'scratch' }, '65532')] }),
+        'pass',
+        'All Dockerfiles run as a non-root user on a pinned base image (Dockerfile).',
+      ],
+      [
+        'distroless :nonroot runs as uid 65532 without USER',
+        repo({
+          dockerfiles: [
+            dockerfile(
+              { image: 'gcr.io/distroless/static', tag: 'nonroot' },
+              null,
+            ),
+          ],
+        }),
+        'pass',
+        'All Dockerfiles run as a non-root user on a pinned base image (Dockerfile).',
+      ],
+      [
+        'a latest-<arch> tag is latest',
+        repo({
+          dockerfiles: [
+            dockerfile(
+              { image: 'gcr.io/distroless/static', tag: 'latest-${GOARCH}' },
+              'nobody',
+            ),
+          ],
+        }),
+        'fail',
+        'Container hygiene: the runtime base image gcr.io/distroless/static:latest-${GOARCH} in Dockerfile:9 uses the latest tag.',
+      ],
+      [
+        'USER root last',
+        repo({
+          dockerfiles: [dockerfile({ image: 'node', tag: '22' }, 'root')],
+        }),
+        'fail',
+        'Container hygiene: Dockerfile:15 sets USER root.',
+      ],
+      [
+        'a base image from an ARG without a default is not judged',
+        repo({ dockerfiles: [dockerfile({ image: '${BASE_IMAGE}' })] }),
+        'pass',
+        'All Dockerfiles run as a non-root user on a pinned base image (Dockerfile).',
+      ],
+      [
+        'a dev container is not checked',
+        repo({
+          workloads: [workload()],
+          dockerfiles: [
+            {
+              ...dockerfile(
+                {
+                  image: 'mcr.microsoft.com/devcontainers/base',
+                  tag: 'latest',
+                },
+                null,
+              ),
+              file: '.devcontainer/Dockerfile',
+              stray: true,
+            },
+          ],
+        }),
+        'pass',
+        'All containers run as non-root without privilege escalation (deploy/base/deployment.yaml).',
       ],
       [
         'Dockerfile as root on latest',
@@ -690,7 +856,7 @@ describe('technologyEvaluators', () => {
         'plain manifests',
         repo({ workloads: [workload()] }),
         'fail',
-        'No Helm chart (Chart.yaml) or GitOps config (Argo CD, Flux) found in the repository.',
+        'No Helm chart (Chart.yaml) or GitOps config (Argo CD, Flux, Config Sync) found in the repository.',
       ],
       ['no repository', noRepo, 'unknown', UNKNOWN],
     ],
@@ -723,10 +889,16 @@ describe('technologyEvaluators', () => {
         'Dashboard linked: Checkout SLOs.',
       ],
       [
-        'none, even with a repository unreadable',
-        signalsFor(svc({}, { links: [{ url: 'https://wiki', type: 'docs' }] })),
+        'none linked and none in the repository',
+        repo({}),
         'fail',
-        'No dashboard: set grafana/dashboard-selector or grafana/overview-dashboard, or add a metadata.links entry of type dashboard.',
+        'No dashboard: set grafana/dashboard-selector or grafana/overview-dashboard, add a metadata.links entry of type dashboard, or commit dashboards as code (Grafana JSON, GrafanaDashboard, ConfigMap labelled grafana_dashboard).',
+      ],
+      [
+        'none linked, and the repository unreadable',
+        signalsFor(svc({}, { links: [{ url: 'https://wiki', type: 'docs' }] })),
+        'unknown',
+        UNKNOWN,
       ],
     ],
     'technology.secrets-manager': [
@@ -774,7 +946,7 @@ describe('technologyEvaluators', () => {
         'no OpenTelemetry',
         repo({}),
         'fail',
-        'No tracing: no OpenTelemetry SDK or collector configuration found in the repository.',
+        'No tracing: no OpenTelemetry SDK as a direct dependency of a service (go.mod, package.json, requirements, pyproject.toml, pom.xml, build.gradle, *.csproj), no instrumentation annotation or OTLP endpoint in the manifests, and no collector configuration found in the repository.',
       ],
       ['no repository', noRepo, 'unknown', UNKNOWN],
     ],
@@ -830,7 +1002,7 @@ describe('technologyEvaluators', () => {
         'no GitOps',
         repo({ ci: [pipeline({ deploys: [deploy()] })] }),
         'fail',
-        'No GitOps controller config (Argo CD, Flux) found.',
+        'No GitOps controller config (Argo CD, Flux, Config Sync) found.',
       ],
       ['no repository', noRepo, 'unknown', UNKNOWN],
     ],
@@ -940,4 +1112,88 @@ describe('technologyEvaluators', () => {
       }
     },
   );
+});
+
+describe('technology.container-hygiene on Dockerfiles as Docker builds them', () => {
+  const hygiene = technologyEvaluators['technology.container-hygiene'];
+  const check = (text: string) =>
+    hygiene(
+      repoFor(service)({ dockerfiles: [parseDockerfile('Dockerfile', text)] }),
+    );
+  const PASS =
+    'All Dockerfiles run as a non-root user on a pinned base image (Dockerfile).';
+
+  it.each([
+    [
+      'a stage reference is the stage, not an untagged image',
+      'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM build AS release\nUSER 10001',
+    ],
+    [
+      'flags before an image with tag and digest',
+      'FROM --platform=$BUILDPLATFORM node:22-slim@sha256:ab12\nUSER node',
+    ],
+    [
+      'an ARG-templated tag',
+      'ARG GO_VERSION=1.22\nFROM golang:${GO_VERSION}\nUSER 1000',
+    ],
+    [
+      'an ARG without a default',
+      'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nUSER app',
+    ],
+    [
+      'FROM scratch',
+      'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532:65532',
+    ],
+    [
+      'distroless :nonroot without USER',
+      'FROM gcr.io/distroless/static:nonroot\nCOPY app /',
+    ],
+  ])('passes %s', (_name, text) => {
+    expect(check(text)).toMatchObject({ status: 'pass', message: PASS });
+  });
+
+  it.each([
+    [
+      'a stage built on an untagged image',
+      'FROM golang AS build\nFROM build AS release\nUSER 10001',
+      'the runtime base image golang (stage build) in Dockerfile:2 has no version tag',
+      2,
+    ],
+    [
+      'an ARG default without a tag',
+      'ARG BASE_IMAGE=alpine\nFROM ${BASE_IMAGE}\nUSER app',
+      'the runtime base image alpine in Dockerfile:2 has no version tag',
+      2,
+    ],
+    [
+      'a latest-<arch> tag',
+      'ARG ARCH\nFROM gcr.io/distroless/static:latest-${ARCH}\nUSER nobody',
+      'the runtime base image gcr.io/distroless/static:latest-${ARCH} in Dockerfile:2 uses the latest tag',
+      2,
+    ],
+    [
+      'USER root last',
+      'FROM node:22 AS build\nUSER node\nFROM node:22-slim\nUSER app\nUSER root',
+      'Dockerfile:5 sets USER root',
+      5,
+    ],
+  ])('fails %s', (_name, text, problem, line) => {
+    const outcome = check(text);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.message).toBe(`Container hygiene: ${problem}.`);
+    expect(outcome.evidence).toEqual([
+      expect.objectContaining({ label: 'Dockerfile', line }),
+    ]);
+  });
+
+  it('fails a USER that only a build stage sets', () => {
+    const outcome = check(
+      'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCOPY --from=build /app /app',
+    );
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      message:
+        'Container hygiene: Dockerfile has no USER in its final stage, so the container runs as root.',
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { CheckEvidence } from '@cnmaturity/plugin-maturity-common';
 import {
   ContainerFacts,
   DockerfileFacts,
+  FileLocation,
   MaturityCheckOutcome,
   MaturitySignals,
   RepoExtraction,
@@ -27,10 +28,13 @@ import {
   deploysOf,
   filesOf,
   lc,
+  renderedEvidence,
+  renderedWhere,
   scannersOf,
   where,
   workloadName,
 } from './extractionHelpers';
+import { imageTagKind, isOfficialImage } from './imageTags';
 
 const NO_WORKLOADS =
   'No Kubernetes workloads (Deployment, StatefulSet, ...) found in the repository';
@@ -42,94 +46,224 @@ const NO_WORKLOADS =
 function firstContainerProblem(
   containers: Array<{ workload: WorkloadFacts; container: ContainerFacts }>,
   problemsOf: (c: ContainerFacts) => string[],
+  blocks: Array<keyof NonNullable<ContainerFacts['fromValues']>> = [],
 ): MaturityCheckOutcome | undefined {
   const offenders = containers
     .map(c => ({ ...c, problems: problemsOf(c.container) }))
     .filter(c => c.problems.length > 0);
   if (offenders.length === 0) return undefined;
+  // A Helm chart's values file that set the block at fault, to cite beside the template.
+  const valuesAt = (c: ContainerFacts) => {
+    const block = blocks.find(b => c.fromValues?.[b]);
+    return block && { block, at: c.fromValues![block]! };
+  };
   const first = offenders[0];
+  const firstValues = valuesAt(first.container);
   const rest = offenders.length - 1;
   const more =
     rest > 0 ? ` (and ${rest} more container${rest === 1 ? '' : 's'})` : '';
   return fail(
     `Container ${first.container.name} in ${workloadName(
       first.workload,
-    )} (${where(first.workload)}) ${first.problems.join(', ')}${more}.`,
-    offenders.map(o =>
-      fileEvidence(o.workload, `${o.container.name}: ${o.problems.join(', ')}`),
-    ),
+    )} (${renderedWhere(first.workload)}) ${first.problems.join(', ')}${
+      firstValues ? ` (${firstValues.block} from ${where(firstValues.at)})` : ''
+    }${more}.`,
+    offenders.flatMap(o => {
+      const label = `${o.container.name}: ${o.problems.join(', ')}`;
+      const values = valuesAt(o.container);
+      return [
+        fileEvidence(o.workload, label),
+        ...(values ? [fileEvidence(values.at, label)] : []),
+      ];
+    }),
   );
 }
 
-/**
- * What is wrong with a Dockerfile's runtime base image (the last FROM), or
- * undefined when it is pinned by a version tag or digest. `scratch` needs no
- * tag, and an image built from an ARG cannot be judged from the file.
- */
-function runtimeBaseProblem(dockerfile: DockerfileFacts): string | undefined {
-  const bases = dockerfile.baseImages ?? [];
-  const runtime = bases[bases.length - 1];
-  if (!runtime) return `${dockerfile.file} has no FROM instruction`;
-  const image = runtime.image ?? '';
-  if (lc(image) === 'scratch' || image.includes('$') || runtime.digest) {
-    return undefined;
-  }
-  if (!runtime.tag) {
-    return `the runtime base image ${image} in ${where(
-      runtime,
-    )} has no version tag`;
-  }
-  if (lc(runtime.tag) === 'latest') {
-    return `the runtime base image ${image}:${runtime.tag} in ${where(
-      runtime,
-    )} uses the latest tag`;
-  }
-  return undefined;
+/** The final stage's base image: the runtime image. */
+const runtimeBase = (dockerfile: DockerfileFacts) =>
+  dockerfile.baseImages?.[dockerfile.baseImages.length - 1];
+
+/** `golang:1.22`, `gcr.io/distroless/static@sha256:..`, with the stage it comes through. */
+function baseImageLabel(dockerfile: DockerfileFacts): string {
+  const runtime = runtimeBase(dockerfile);
+  if (!runtime) return '';
+  const ref = runtime.digest
+    ? `${runtime.image}${runtime.tag ? `:${runtime.tag}` : ''}@${
+        runtime.digest
+      }`
+    : `${runtime.image}${runtime.tag ? `:${runtime.tag}` : ''}`;
+  return runtime.fromStage ? `${ref} (stage ${runtime.fromStage})` : ref;
 }
 
-const baseImageLabel = (dockerfile: DockerfileFacts) => {
-  const bases = dockerfile.baseImages ?? [];
-  const runtime = bases[bases.length - 1];
-  if (!runtime) return '';
-  if (runtime.digest) return `${runtime.image}@${runtime.digest}`;
-  return runtime.tag ? `${runtime.image}:${runtime.tag}` : runtime.image;
-};
+/**
+ * What is wrong with a Dockerfile's runtime base image (the final stage's, an
+ * earlier stage followed to its image), or undefined when it is pinned by a
+ * version tag or digest. `scratch` needs no tag; an ARG without a default
+ * cannot be judged from the file, except `latest-${ARCH}`, which is latest.
+ */
+function runtimeBaseProblem(dockerfile: DockerfileFacts): string | undefined {
+  const runtime = runtimeBase(dockerfile);
+  if (!runtime) return `${dockerfile.file} has no FROM instruction`;
+  const image = runtime.image ?? '';
+  const tag = runtime.tag ?? '';
+  const label = `the runtime base image ${baseImageLabel(
+    dockerfile,
+  )} in ${where(runtime)}`;
+  if (/^latest(?:$|[-_.$])/i.test(tag) && !runtime.digest) {
+    return `${label} uses the latest tag`;
+  }
+  if (
+    lc(image) === 'scratch' ||
+    image.includes('$') ||
+    tag.includes('$') ||
+    runtime.digest
+  ) {
+    return undefined;
+  }
+  return tag ? undefined : `${label} has no version tag`;
+}
+
+/** The last part of an image's name, without registry, tag or digest. */
+const imageName = (ref: string) =>
+  ref
+    .split('@')[0]
+    .replace(/:[^/]*$/, '')
+    .split('/')
+    .pop() ?? '';
+
+const undecided = (
+  message: string,
+  evidence: CheckEvidence[],
+): MaturityCheckOutcome => ({ status: 'unknown', message, evidence });
+
+// Objects that deploy images named elsewhere (a remote chart, another repository).
+const REMOTE_IMAGE_KINDS = ['HelmRelease', 'Application', 'ApplicationSet'];
+
+/** Why a stray Dockerfile is not the service's image, for messages. */
+const strayReason = (dockerfile: DockerfileFacts) =>
+  /(?:^|\/)\.devcontainer\//.test(dockerfile.file)
+    ? 'a dev container'
+    : 'no CI, compose or skaffold file refers to it';
 
 /**
- * Level 1, Technology: the service is built as a container image from a
- * Dockerfile whose runtime base image is pinned to a version. Whether CI
- * builds the image is process.container-build's question, not this one.
+ * Level 1, Technology: the service ships as a container image with a version
+ * tag. An image the manifests run, or one CI builds, carries a version,
+ * commit or ref, not only `latest`. A Dockerfile alone ships nothing, and the
+ * base image's pin is technology.container-hygiene's question.
  */
 export function evaluateContainerImage(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
   return withRepository(signals, extraction => {
-    if (extraction.dockerfiles.length === 0) {
-      return fail(
-        'No Dockerfile or Containerfile found; the service is not built as a container image.',
+    const builds = extraction.ci.flatMap(p => p.imageBuilds ?? []);
+    const pushed = builds.flatMap(b =>
+      (b.tags ?? []).map(ref => ({
+        ref,
+        at: b as FileLocation,
+        kind: imageTagKind(ref),
+        how: `${b.tool} tags`,
+      })),
+    );
+    // Official images (postgres, redis) run beside the service, not as it.
+    const run = containersOf(extraction)
+      .map(c => ({ ref: c.container.image ?? '', at: c.workload }))
+      .filter(i => i.ref && !isOfficialImage(i.ref))
+      .map(i => ({
+        ...i,
+        kind: imageTagKind(i.ref),
+        how: 'the manifests run',
+      }));
+    // Where images are named like what the repository builds, those decide.
+    const built = new Set([
+      ...extraction.dockerfiles
+        .filter(d => !d.stray && d.file.includes('/'))
+        .map(d => d.file.split('/').slice(-2)[0]),
+      ...pushed.map(p => imageName(p.ref)),
+    ]);
+    const own = run.filter(i => built.has(imageName(i.ref)));
+    const shipped = own.length > 0 ? own : run;
+    const runVersioned = shipped.find(i => i.kind === 'version');
+    if (runVersioned) {
+      return pass(
+        `The manifests run ${runVersioned.ref} (${where(
+          runVersioned.at,
+        )}), an image with a version tag.`,
+        [fileEvidence(runVersioned.at, runVersioned.ref)],
       );
     }
-    for (const dockerfile of extraction.dockerfiles) {
-      const problem = runtimeBaseProblem(dockerfile);
-      if (problem) {
-        return fail(`Unpinned base image: ${problem}; pin a version tag.`, [
-          fileEvidence(
-            dockerfile.baseImages?.[dockerfile.baseImages.length - 1] ?? {
-              file: dockerfile.file,
-            },
-            baseImageLabel(dockerfile),
-          ),
-        ]);
-      }
+    const pushedVersioned = pushed.find(i => i.kind === 'version');
+    if (pushedVersioned) {
+      return pass(
+        `CI builds the image with a version tag: ${pushedVersioned.how} ${
+          pushedVersioned.ref
+        } (${where(pushedVersioned.at)}).`,
+        [fileEvidence(pushedVersioned.at, pushedVersioned.ref)],
+      );
     }
-    const first = extraction.dockerfiles[0];
-    return pass(
-      `Container image built from ${filesOf(
-        extraction.dockerfiles,
-      )} on a versioned base image (${baseImageLabel(first)}).`,
-      extraction.dockerfiles.map(d =>
-        fileEvidence({ file: d.file }, baseImageLabel(d)),
-      ),
+    // A build whose tags are not visible, or a templated image, may be versioned.
+    const hidden = [
+      ...builds
+        .filter(b => !b.tags?.length)
+        .map(b => ({
+          at: b as FileLocation,
+          what: `${b.tool} builds an image`,
+        })),
+      ...[...shipped, ...pushed]
+        .filter(i => i.kind === 'unknown')
+        .map(i => ({ at: i.at, what: `${i.how} ${i.ref}` })),
+    ];
+    if (hidden.length > 0) {
+      return undecided(
+        `Which tag the image ships with is not visible: ${
+          hidden[0].what
+        } (${where(
+          hidden[0].at,
+        )}), and no image in the repository carries a version tag.`,
+        hidden.slice(0, 3).map(h => fileEvidence(h.at)),
+      );
+    }
+    const floating = [...shipped, ...pushed];
+    if (floating.length > 0) {
+      const f = floating[0];
+      return fail(
+        `No image with a version tag: ${f.how} ${f.ref} (${where(
+          f.at,
+        )}), which has none${
+          floating.length > 1 ? ` (and ${floating.length - 1} more)` : ''
+        }; tag each image with its version or commit.`,
+        floating.slice(0, 3).map(i => fileEvidence(i.at, i.ref)),
+      );
+    }
+    const remote = extraction.kubernetesObjects.find(o =>
+      REMOTE_IMAGE_KINDS.includes(o.kind),
+    );
+    if (remote) {
+      return undecided(
+        `No image is named in the repository; the images come from what ${
+          remote.kind
+        }${remote.name ? ` ${remote.name}` : ''} (${where(
+          remote,
+        )}) deploys, which is not read.`,
+        [fileEvidence(remote, remote.kind)],
+      );
+    }
+    const recipe = extraction.dockerfiles.find(d => !d.stray);
+    if (recipe) {
+      return fail(
+        `${recipe.file} is in the repository, but no CI step builds the image with a tag and no manifest runs it, so it does not ship as a versioned image.`,
+        [fileEvidence({ file: recipe.file })],
+      );
+    }
+    const stray = extraction.dockerfiles[0];
+    return fail(
+      stray
+        ? `The service does not ship as a container image: nothing builds ${
+            stray.file
+          } (${strayReason(
+            stray,
+          )}), no CI step builds an image and no manifest runs one.`
+        : 'The service does not ship as a container image: no CI step builds one and no manifest runs one.',
+      stray ? [fileEvidence({ file: stray.file })] : [],
     );
   });
 }
@@ -172,7 +306,12 @@ export function evaluateInfrastructureAsCode(
   });
 }
 
-/** Level 1, Technology: CI runs smoke tests, or at least tests. */
+/**
+ * Level 1, Technology: CI tests a running instance: a probe or test after a
+ * deploy or after starting the service (kind, compose up), `helm test`, or
+ * an e2e suite (Playwright, Cypress, k6, newman). A unit-test run starts
+ * nothing, so it is not a smoke test.
+ */
 export function evaluateSmokeTests(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
@@ -183,22 +322,25 @@ export function evaluateSmokeTests(
     const smoke = extraction.ci.flatMap(p => p.smokeTests ?? []);
     if (smoke.length > 0) {
       return pass(
-        `Smoke tests run in CI: ${smoke[0].tool} (${where(smoke[0])}).`,
+        `CI tests a running instance: ${smoke[0].tool} (${where(smoke[0])}).`,
         smoke.map(t => fileEvidence(t, t.tool)),
       );
     }
     const tests = extraction.ci.flatMap(p => p.tests ?? []);
+    const nothing = `No test of a running instance in CI (${extraction.ci
+      .map(p => p.file)
+      .join(
+        ', ',
+      )}): nothing probes or tests the service after a deploy, compose up or kind cluster, and no helm test, Playwright, Cypress, k6 or newman run`;
     if (tests.length > 0) {
-      return pass(
-        `Tests run in CI: ${tests[0].tool} (${where(tests[0])}).`,
-        tests.map(t => fileEvidence(t, t.tool)),
+      return fail(
+        `${nothing}. ${tests[0].tool} (${where(
+          tests[0],
+        )}) runs tests without starting the service.`,
+        tests.slice(0, 3).map(t => fileEvidence(t, t.tool)),
       );
     }
-    return fail(
-      `No smoke or test step found in CI (${extraction.ci
-        .map(p => p.file)
-        .join(', ')}).`,
-    );
+    return fail(`${nothing}.`);
   });
 }
 
@@ -230,8 +372,8 @@ export function evaluateMonitoring(
       return pass(
         `Monitored: ${monitor.kind}${
           monitor.name ? ` ${monitor.name}` : ''
-        } (${where(monitor)}).`,
-        [fileEvidence(monitor, monitor.kind)],
+        } (${renderedWhere(monitor)}).`,
+        renderedEvidence(monitor, monitor.kind),
       );
     }
     return fail(
@@ -288,14 +430,17 @@ export function evaluateRequestsLimits(
     if (containers.length === 0) {
       return fail(`${NO_WORKLOADS} to check for resource requests and limits.`);
     }
-    const problem = firstContainerProblem(containers, c =>
-      [
-        c.requests?.cpu ? '' : 'requests.cpu',
-        c.requests?.memory ? '' : 'requests.memory',
-        c.limits?.memory ? '' : 'limits.memory',
-      ]
-        .filter(Boolean)
-        .map((missing, i) => (i === 0 ? `does not set ${missing}` : missing)),
+    const problem = firstContainerProblem(
+      containers,
+      c =>
+        [
+          c.requests?.cpu ? '' : 'requests.cpu',
+          c.requests?.memory ? '' : 'requests.memory',
+          c.limits?.memory ? '' : 'limits.memory',
+        ]
+          .filter(Boolean)
+          .map((missing, i) => (i === 0 ? `does not set ${missing}` : missing)),
+      ['resources'],
     );
     if (problem) return problem;
     return pass(
@@ -307,20 +452,40 @@ export function evaluateRequestsLimits(
   });
 }
 
-/** What a Dockerfile does that lets the container run as root or drift. */
-function dockerfileProblems(dockerfile: DockerfileFacts): string[] {
-  const problems: string[] = [];
+// distroless `:nonroot` (and `:debug-nonroot`, `:nonroot-amd64`) run as uid 65532.
+const NONROOT_TAG = /(?:^|-)nonroot(?:$|-)/;
+
+/**
+ * What a Dockerfile does that lets the container run as root or drift, each
+ * with where it shows. The final stage's user decides: a non-zero uid or a
+ * name other than root is non-root, as is a distroless `:nonroot` base.
+ */
+function dockerfileProblems(
+  dockerfile: DockerfileFacts,
+): Array<{ text: string; at: FileLocation }> {
+  const problems: Array<{ text: string; at: FileLocation }> = [];
   const user = dockerfile.user?.value?.trim();
   const userName = lc(user?.split(':')[0]);
-  if (!user) {
-    problems.push(
-      `${dockerfile.file} has no USER, so the container runs as root`,
-    );
-  } else if (userName === 'root' || userName === '0') {
-    problems.push(`${where(dockerfile.user!)} sets USER ${user}`);
+  if (!dockerfile.user || !user) {
+    if (!NONROOT_TAG.test(runtimeBase(dockerfile)?.tag ?? '')) {
+      problems.push({
+        text: `${dockerfile.file} has no USER in its final stage, so the container runs as root`,
+        at: { file: dockerfile.file },
+      });
+    }
+  } else if (userName === 'root' || /^0+$/.test(userName)) {
+    problems.push({
+      text: `${where(dockerfile.user)} sets USER ${user}`,
+      at: dockerfile.user,
+    });
   }
   const base = runtimeBaseProblem(dockerfile);
-  if (base) problems.push(base);
+  if (base) {
+    problems.push({
+      text: base,
+      at: runtimeBase(dockerfile) ?? { file: dockerfile.file },
+    });
+  }
   return problems;
 }
 
@@ -334,42 +499,49 @@ export function evaluateContainerHygiene(
 ): MaturityCheckOutcome {
   return withRepository(signals, extraction => {
     const containers = containersOf(extraction);
-    if (containers.length === 0 && extraction.dockerfiles.length === 0) {
+    // A dev container or an unused test image is not what runs.
+    const dockerfiles = extraction.dockerfiles.filter(d => !d.stray);
+    if (containers.length === 0 && dockerfiles.length === 0) {
       return fail(
         'No Kubernetes workloads or Dockerfiles found to check how containers run.',
       );
     }
-    const problem = firstContainerProblem(containers, c => {
-      const sc = c.securityContext ?? {};
-      const nonRoot =
-        sc.runAsNonRoot === true ||
-        (typeof sc.runAsUser === 'number' && sc.runAsUser > 0);
-      return [
-        ...(nonRoot ? [] : ['does not set runAsNonRoot: true']),
-        ...(sc.allowPrivilegeEscalation === false
-          ? []
-          : ['does not set allowPrivilegeEscalation: false']),
-        ...(sc.privileged === true ? ['runs privileged'] : []),
-      ];
-    });
+    const problem = firstContainerProblem(
+      containers,
+      c => {
+        const sc = c.securityContext ?? {};
+        const nonRoot =
+          sc.runAsNonRoot === true ||
+          (typeof sc.runAsUser === 'number' && sc.runAsUser > 0);
+        return [
+          ...(nonRoot ? [] : ['does not set runAsNonRoot: true']),
+          ...(sc.allowPrivilegeEscalation === false
+            ? []
+            : ['does not set allowPrivilegeEscalation: false']),
+          ...(sc.privileged === true ? ['runs privileged'] : []),
+        ];
+      },
+      ['securityContext'],
+    );
     if (problem) return problem;
-    for (const dockerfile of extraction.dockerfiles) {
+    for (const dockerfile of dockerfiles) {
       const problems = dockerfileProblems(dockerfile);
       if (problems.length > 0) {
-        return fail(`Container hygiene: ${problems.join('; ')}.`, [
-          fileEvidence(dockerfile.user ?? { file: dockerfile.file }),
-        ]);
+        return fail(
+          `Container hygiene: ${problems.map(p => p.text).join('; ')}.`,
+          problems.map(p => fileEvidence(p.at)),
+        );
       }
     }
     const checked = [
       ...(containers.length > 0
         ? ['containers run as non-root without privilege escalation']
         : []),
-      ...(extraction.dockerfiles.length > 0
-        ? ['Dockerfiles set a non-root USER on a pinned base image']
+      ...(dockerfiles.length > 0
+        ? ['Dockerfiles run as a non-root user on a pinned base image']
         : []),
     ];
-    const files = [...extraction.workloads, ...extraction.dockerfiles];
+    const files = [...extraction.workloads, ...dockerfiles];
     return pass(
       `All ${checked.join('; all ')} (${filesOf(files)}).`,
       files.map(f => fileEvidence({ file: f.file })),
@@ -382,23 +554,34 @@ export function evaluateHealthProbes(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
   return withRepository(signals, extraction => {
-    const containers = containersOf(extraction);
+    // Jobs run to completion; nothing routes traffic to them or restarts them on a probe.
+    const containers = containersOf(extraction).filter(
+      c => !['Job', 'CronJob'].includes(c.workload.kind),
+    );
     if (containers.length === 0) {
       return fail(`${NO_WORKLOADS} to check for health probes.`);
     }
-    const problem = firstContainerProblem(containers, c => {
-      const missing = [
-        ...(c.readinessProbe ? [] : ['readiness']),
-        ...(c.livenessProbe ? [] : ['liveness']),
-      ];
-      return missing.length > 0 ? [`has no ${missing.join(' or ')} probe`] : [];
-    });
+    const problem = firstContainerProblem(
+      containers,
+      c => {
+        const missing = [
+          ...(c.readinessProbe ? [] : ['readiness']),
+          ...(c.livenessProbe ? [] : ['liveness']),
+        ];
+        return missing.length > 0
+          ? [`has no ${missing.join(' or ')} probe`]
+          : [];
+      },
+      ['readinessProbe', 'livenessProbe'],
+    );
     if (problem) return problem;
     return pass(
       `Readiness and liveness probes on every container (${filesOf(
-        extraction.workloads,
+        containers.map(c => c.workload),
       )}).`,
-      extraction.workloads.map(w => fileEvidence(w, workloadName(w))),
+      [...new Set(containers.map(c => c.workload))].map(w =>
+        fileEvidence(w, workloadName(w)),
+      ),
     );
   });
 }
@@ -543,10 +726,10 @@ export function evaluateSecretsHygiene(
       return fail(
         `A Secret${
           first.name ? ` (${first.name})` : ''
-        } with data is committed in ${where(
+        } with data is committed in ${renderedWhere(
           first,
         )}; use SealedSecret, ExternalSecret or SOPS.`,
-        committed.map(o => fileEvidence(o, o.name ?? 'Secret')),
+        committed.flatMap(o => renderedEvidence(o, o.name ?? 'Secret')),
       );
     }
     const scanner = scannersOf(extraction, ['secret'])[0];
@@ -596,8 +779,10 @@ export function evaluateEncryptionAuth(
     const tls = entrypoints.find(o => o.tls);
     if (tls) {
       return pass(
-        `TLS on ${tls.kind}${tls.name ? ` ${tls.name}` : ''} (${where(tls)}).`,
-        [fileEvidence(tls, `${tls.kind} TLS`)],
+        `TLS on ${tls.kind}${tls.name ? ` ${tls.name}` : ''} (${renderedWhere(
+          tls,
+        )}).`,
+        renderedEvidence(tls, `${tls.kind} TLS`),
       );
     }
     const strict = extraction.kubernetesObjects.find(
@@ -605,8 +790,8 @@ export function evaluateEncryptionAuth(
     );
     if (strict) {
       return pass(
-        `Mesh mTLS is STRICT (PeerAuthentication, ${where(strict)}).`,
-        [fileEvidence(strict, 'mTLS STRICT')],
+        `Mesh mTLS is STRICT (PeerAuthentication, ${renderedWhere(strict)}).`,
+        renderedEvidence(strict, 'mTLS STRICT'),
       );
     }
     const mesh = extraction.serviceMesh[0];
@@ -725,7 +910,7 @@ export function evaluateHelmOrGitops(
       );
     }
     return fail(
-      'No Helm chart (Chart.yaml) or GitOps config (Argo CD, Flux) found in the repository.',
+      'No Helm chart (Chart.yaml) or GitOps config (Argo CD, Flux, Config Sync) found in the repository.',
     );
   });
 }
@@ -735,7 +920,17 @@ const DASHBOARD_ANNOTATIONS = [
   'grafana/overview-dashboard',
 ];
 
-/** Level 3, Technology: the service has dashboards, as the catalog shows. */
+const DASHBOARD_FORMATS = {
+  'grafana-json': 'Grafana dashboard JSON',
+  'grafana-operator': 'GrafanaDashboard',
+  configmap: 'ConfigMap labelled grafana_dashboard',
+};
+
+/**
+ * Level 3, Technology: the service has dashboards, linked from the catalog
+ * or committed as code (Grafana JSON, GrafanaDashboard, grafana_dashboard
+ * ConfigMaps). Jsonnet sources are not read: only rendered JSON counts.
+ */
 export function evaluateDashboards(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
@@ -756,9 +951,39 @@ export function evaluateDashboards(
       },
     ]);
   }
-  return fail(
-    'No dashboard: set grafana/dashboard-selector or grafana/overview-dashboard, or add a metadata.links entry of type dashboard.',
-  );
+  return withRepository(signals, extraction => {
+    const dashboards = extraction.observability?.dashboards ?? [];
+    if (dashboards.length > 0) {
+      const first = dashboards[0];
+      return pass(
+        `Dashboards as code: ${DASHBOARD_FORMATS[first.format]} (${where(
+          first,
+        )}${
+          dashboards.length > 1 ? ` and ${dashboards.length - 1} more` : ''
+        }).`,
+        dashboards
+          .slice(0, 10)
+          .map(d => fileEvidence(d, DASHBOARD_FORMATS[d.format])),
+      );
+    }
+    // A dashboard-named JSON over the size limit was not read: it may be one.
+    const skipped = extraction.notes.find(
+      n =>
+        /(?:^|\/)(?:grafana|dashboards?)\/.*\.json$|dashboard[^/]*\.json$/i.test(
+          n.file,
+        ) && n.message.startsWith('Skipped'),
+    );
+    if (skipped) {
+      return {
+        status: 'unknown',
+        message: `No dashboard linked or found as code, but ${skipped.file} was not read (${skipped.message}).`,
+        evidence: [fileEvidence({ file: skipped.file })],
+      };
+    }
+    return fail(
+      'No dashboard: set grafana/dashboard-selector or grafana/overview-dashboard, add a metadata.links entry of type dashboard, or commit dashboards as code (Grafana JSON, GrafanaDashboard, ConfigMap labelled grafana_dashboard).',
+    );
+  });
 }
 
 const SECRET_MANAGER_KINDS = new Set([
@@ -812,13 +1037,19 @@ export function evaluateTracing(
   return withRepository(signals, extraction => {
     const otel = extraction.observability?.openTelemetry ?? [];
     if (otel.length > 0) {
+      // An SDK the service depends on says most about the service itself.
+      const first = otel.find(o => o.dependency) ?? otel[0];
       return pass(
-        `Traced with OpenTelemetry (${where(otel[0])}).`,
-        otel.map(o => fileEvidence(o, 'OpenTelemetry')),
+        first.dependency
+          ? `Traced with OpenTelemetry: depends on ${first.dependency} (${where(
+              first,
+            )}).`
+          : `Traced with OpenTelemetry (${where(first)}).`,
+        otel.map(o => fileEvidence(o, o.dependency ?? 'OpenTelemetry')),
       );
     }
     return fail(
-      'No tracing: no OpenTelemetry SDK or collector configuration found in the repository.',
+      'No tracing: no OpenTelemetry SDK as a direct dependency of a service (go.mod, package.json, requirements, pyproject.toml, pom.xml, build.gradle, *.csproj), no instrumentation annotation or OTLP endpoint in the manifests, and no collector configuration found in the repository.',
     );
   });
 }
@@ -839,8 +1070,8 @@ export function evaluateServiceMesh(
     );
     if (peer) {
       return pass(
-        `Runs in a service mesh (PeerAuthentication, ${where(peer)}).`,
-        [fileEvidence(peer, 'PeerAuthentication')],
+        `Runs in a service mesh (PeerAuthentication, ${renderedWhere(peer)}).`,
+        renderedEvidence(peer, 'PeerAuthentication'),
       );
     }
     return fail(
@@ -860,7 +1091,9 @@ export function evaluateFullGitops(
   return withRepository(signals, extraction => {
     const gitops = extraction.gitops[0];
     if (!gitops) {
-      return fail('No GitOps controller config (Argo CD, Flux) found.');
+      return fail(
+        'No GitOps controller config (Argo CD, Flux, Config Sync) found.',
+      );
     }
     const imperative = deploysOf(extraction).find(d =>
       IMPERATIVE_DEPLOY.test(lc(d.tool)),

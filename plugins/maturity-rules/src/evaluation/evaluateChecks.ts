@@ -1,12 +1,19 @@
 import { CheckResult } from '@cnmaturity/plugin-maturity-common';
 import { MaturityCheck, MaturitySignals } from '../model';
-import { sharedCiGaps, unknownForGaps, watchCi } from './sharedCiGaps';
+import {
+  failDespiteGaps,
+  gapsFor,
+  sharedCiGaps,
+  unknownForGaps,
+  watchCi,
+} from './sharedCiGaps';
 
 /**
  * Runs every check over one entity's signals. A check that throws is a bug in
  * that check, not a verdict on the service: it reads `unknown`, and the others
  * still run. When the CI calls shared definitions that could not be
- * inspected, a check that read the CI and failed reads `unknown` with why.
+ * inspected, a check that read the CI and failed reads `unknown` with why,
+ * unless none of them runs when the check needs it (see `gapsFor`).
  */
 export function evaluateChecks(
   checks: readonly MaturityCheck[],
@@ -22,9 +29,11 @@ export function evaluateChecks(
         readCi = true;
       }),
     );
-    return result.status === 'fail' && readCi
-      ? unknownForGaps(result, gaps)
-      : result;
+    if (result.status !== 'fail' || !readCi) return result;
+    const open = gapsFor(check.id, gaps, signals);
+    return open.length > 0
+      ? unknownForGaps(result, open)
+      : failDespiteGaps(check.id, result, gaps);
   });
 }
 

@@ -41,6 +41,25 @@ export interface SharedCiUse {
   /** Where it was read. */
   url?: string;
   reason?: string;
+  /**
+   * For a use not inspected: when the calling job runs, where the caller
+   * alone decides it (a GitHub workflow whose every event is one the triggers
+   * describe, narrowed by the job's `if:`). Absent when the shared file may
+   * run at other times or bring its own triggers (GitLab includes, Jenkins
+   * libraries, `workflow_run`, `workflow_call`).
+   */
+  runsOn?: CiTriggers;
+  /**
+   * Its workflow runs only on triage events (a greeting or labelling bot on
+   * `pull_request_target` opened, `issues`, ...): it builds, scans and
+   * deploys nothing of the change, so it can change no check.
+   */
+  triageOnly?: boolean;
+  /**
+   * A GitHub reusable workflow called with no secrets and a token that can
+   * neither push, publish, deploy nor sign: it cannot deploy or sign.
+   */
+  withoutCredentials?: boolean;
 }
 
 /** @public */
@@ -52,7 +71,8 @@ export type CiSystem =
   | 'azure-pipelines'
   | 'tekton'
   | 'bitbucket-pipelines'
-  | 'drone';
+  | 'drone'
+  | 'cloud-build';
 
 /**
  * What a CI step or job was recognised as.
@@ -83,6 +103,16 @@ export interface FoundTool extends FileLocation {
 }
 
 /** @public */
+export interface ImageBuild extends FoundTool {
+  /**
+   * The image references or tags the step builds or pushes, as written
+   * (`-t`, `--tag`, `--destination`, `tags:` input, `docker tag`/`push`),
+   * e.g. `ghcr.io/acme/app:${{ github.sha }}`; absent when none is visible.
+   */
+  tags?: string[];
+}
+
+/** @public */
 export interface FoundScanner extends FoundTool {
   kind: ScannerKind;
   /** False when the step cannot fail the pipeline (continue-on-error, `|| true`, report-only flags). */
@@ -103,6 +133,11 @@ export interface CiTriggers {
   schedule: boolean;
   /** Can be run by hand (workflow_dispatch, web). */
   manual: boolean;
+  /**
+   * The triggers are configured outside the repository (Google Cloud Build
+   * triggers), so the flags above say nothing: when it runs is unknown.
+   */
+  configuredOutside?: boolean;
 }
 
 /** @public */
@@ -128,7 +163,7 @@ export interface CiPipeline {
   /** Smoke/e2e test steps, a subset of what tests recognise plus names containing smoke/e2e. */
   smokeTests: FoundTool[];
   /** Container image builds: docker build/buildx, docker/build-push-action, kaniko, buildah, jib, ko, pack. */
-  imageBuilds: FoundTool[];
+  imageBuilds: ImageBuild[];
   deploys: CiDeploy[];
   scanners: FoundScanner[];
   /** GitHub Actions `uses:` references: how many, and how many are pinned by a full commit SHA. */
@@ -142,12 +177,26 @@ export interface CiPipeline {
 /** @public */
 export interface DockerfileFacts {
   file: string;
-  /** Every FROM of the file, in order; the last one is the runtime image. */
+  /**
+   * Every FROM of the file, in order; the last one is the runtime image. A
+   * FROM of an earlier stage carries that stage's image and names it in
+   * `fromStage`. An ARG without a default stays as written, e.g. tag `${V}`.
+   */
   baseImages: Array<
-    FileLocation & { image: string; tag?: string; digest?: string }
+    FileLocation & {
+      image: string;
+      tag?: string;
+      digest?: string;
+      fromStage?: string;
+    }
   >;
-  /** The last USER instruction, if any. */
+  /** The last USER of the final stage (or of the stage it builds on), if any. */
   user?: FileLocation & { value: string };
+  /**
+   * Nothing ships it: a dev container, or a test/example/one-line Dockerfile
+   * that no CI, compose or skaffold file refers to.
+   */
+  stray?: boolean;
 }
 
 /** @public */
@@ -166,6 +215,13 @@ export interface ContainerFacts {
     readOnlyRootFilesystem?: boolean;
   };
   image?: string;
+  /** For a Helm template: the values file (and line) each block was taken from, so evidence can name it. */
+  fromValues?: {
+    resources?: FileLocation;
+    readinessProbe?: FileLocation;
+    livenessProbe?: FileLocation;
+    securityContext?: FileLocation;
+  };
 }
 
 /** A workload with pod template: Deployment, StatefulSet, DaemonSet, Job, CronJob, Argo Rollout. */
@@ -179,6 +235,8 @@ export interface WorkloadFacts extends FileLocation {
   /** Pod template annotations (e.g. prometheus.io/scrape) and labels, for scrape and cost checks. */
   annotations: Record<string, string>;
   labels: Record<string, string>;
+  /** Rendered from a Helm chart with this environment values file over the chart's defaults. */
+  valuesFile?: string;
 }
 
 /** Any Kubernetes object seen, by kind: ServiceMonitor, PrometheusRule, HorizontalPodAutoscaler, ... */
@@ -193,6 +251,8 @@ export interface KubernetesObjectFacts extends FileLocation {
   tls?: boolean;
   /** For PeerAuthentication: mTLS mode, e.g. STRICT. */
   mtlsMode?: string;
+  /** Rendered from a Helm chart with this environment values file over the chart's defaults; absent with the defaults alone. */
+  valuesFile?: string;
 }
 
 /** @public */
@@ -216,14 +276,30 @@ export interface RepoExtraction {
   >;
   policies: Array<{ file: string; engine: 'rego' | 'kyverno' | 'gatekeeper' }>;
   observability: {
-    openTelemetry: FileLocation[];
+    /** Collector configs, instrumented workloads, and direct SDK dependencies (`dependency`: the package). */
+    openTelemetry: Array<FileLocation & { dependency?: string }>;
     slos: Array<FileLocation & { format: 'openslo' | 'sloth' | 'other' }>;
     logPipelines: FoundTool[];
     alertRules: FileLocation[];
+    /** Dashboards as code: Grafana JSON, `GrafanaDashboard`, ConfigMaps labelled `grafana_dashboard`. */
+    dashboards?: Array<
+      FileLocation & {
+        format: 'grafana-json' | 'grafana-operator' | 'configmap';
+      }
+    >;
   };
   codeowners?: FileLocation & { owners: string[] };
   dependencyUpdates: Array<
-    FoundTool & { tool: 'renovate' | 'dependabot'; securityUpdates: boolean }
+    FoundTool & {
+      tool: 'renovate' | 'dependabot';
+      securityUpdates: boolean;
+      /**
+       * Renovate presets kept in other repositories or packages
+       * (`github>org/repo`, `local>org/renovate-config`, `@org/config`):
+       * not read, so they may turn security updates on.
+       */
+      sharedPresets?: string[];
+    }
   >;
   docs: { readme?: string; mkdocs?: string; docsDir: boolean; adrs: string[] };
   infrastructureAsCode: Array<
@@ -236,7 +312,7 @@ export interface RepoExtraction {
         | 'opentofu';
     }
   >;
-  gitops: Array<FoundTool & { tool: 'argocd' | 'flux' }>;
+  gitops: Array<FoundTool & { tool: 'argocd' | 'flux' | 'config-sync' }>;
   progressiveDelivery: Array<FoundTool & { tool: 'argo-rollouts' | 'flagger' }>;
   serviceMesh: Array<
     FoundTool & { tool: 'istio' | 'linkerd' | 'cilium' | 'consul' }

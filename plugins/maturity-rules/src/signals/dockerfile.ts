@@ -76,15 +76,26 @@ export function parseImageRef(ref: string): {
   };
 }
 
+type BaseImage = DockerfileFacts['baseImages'][number];
+
 /**
- * Every FROM (image, tag, digest, line) and the last USER of a Dockerfile.
+ * Every FROM (image, tag, digest, line) and the runtime user of a Dockerfile.
  * Images built from ARGs resolve through global ARG defaults; without a
- * default the image is kept as written and the tag is left undefined.
+ * default the reference is kept as written (`golang:${GO_VERSION}`), so a
+ * check can tell it apart from an untagged image. A FROM that names an earlier
+ * stage is not an image: it carries that stage's base image and `fromStage`.
+ * The user is the last USER of the final stage, or of the stage it builds on,
+ * as Docker inherits it; a USER in a build stage that is only copied from
+ * does not count.
  */
 export function parseDockerfile(file: string, text: string): DockerfileFacts {
   const facts: DockerfileFacts = { file, baseImages: [] };
   const globalArgs = new Map<string, string | undefined>();
-  let seenFrom = false;
+  const stages: Array<{
+    name?: string;
+    base: BaseImage;
+    user?: DockerfileFacts['user'];
+  }> = [];
   for (const ins of instructions(text)) {
     const m = /^(\w+)\s*(.*)$/.exec(ins.text);
     if (!m) {
@@ -92,27 +103,40 @@ export function parseDockerfile(file: string, text: string): DockerfileFacts {
     }
     const keyword = m[1].toUpperCase();
     const args = m[2].trim();
-    if (keyword === 'ARG' && !seenFrom) {
+    if (keyword === 'ARG' && stages.length === 0) {
       const a = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(args);
       if (a) {
         globalArgs.set(a[1], a[2]?.replace(/^["']|["']$/g, ''));
       }
     } else if (keyword === 'FROM') {
-      seenFrom = true;
       const words = args.split(/\s+/).filter(w => !w.startsWith('--'));
       const raw = words[0];
       if (!raw) {
         continue;
       }
-      const resolved = raw.includes('$') ? substitute(raw, globalArgs) : raw;
-      facts.baseImages.push(
-        resolved === undefined
-          ? { image: raw, line: ins.line, file }
-          : { ...parseImageRef(resolved), line: ins.line, file },
-      );
-    } else if (keyword === 'USER' && args) {
-      facts.user = { value: args, line: ins.line, file };
+      const ref =
+        (raw.includes('$') ? substitute(raw, globalArgs) : raw) ?? raw;
+      // Stage names are case-insensitive; the latest stage of a name wins.
+      const parent = [...stages]
+        .reverse()
+        .find(s => s.name === ref.toLowerCase());
+      const at = { line: ins.line, file };
+      const base: BaseImage = parent
+        ? { ...parent.base, ...at, fromStage: parent.name }
+        : { ...parseImageRef(ref), ...at };
+      facts.baseImages.push(base);
+      stages.push({
+        name:
+          words[1]?.toLowerCase() === 'as'
+            ? words[2]?.toLowerCase()
+            : undefined,
+        base,
+        user: parent?.user,
+      });
+    } else if (keyword === 'USER' && args && stages.length > 0) {
+      stages[stages.length - 1].user = { value: args, line: ins.line, file };
     }
   }
-  return facts;
+  const user = stages[stages.length - 1]?.user;
+  return user ? { ...facts, user } : facts;
 }

@@ -319,8 +319,13 @@ describe('the example repositories', () => {
       // trivy-action exits 0 unless exit-code is set: report-only.
       'container:trivy:false',
     ]);
-    expect(x.observability.openTelemetry.map(o => o.file)).toEqual([
-      'deploy/base/deployment.yaml',
+    expect(x.observability.openTelemetry).toEqual([
+      { file: 'deploy/base/deployment.yaml', line: expect.any(Number) },
+      {
+        file: 'package.json',
+        line: 13,
+        dependency: '@opentelemetry/auto-instrumentations-node',
+      },
     ]);
   });
 

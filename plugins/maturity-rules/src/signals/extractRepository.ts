@@ -11,12 +11,16 @@ import {
   SharedReference,
 } from './ci/sharedReferences';
 import { parseDockerfile } from './dockerfile';
-import { extractKubernetes } from './kubernetes/extractKubernetes';
+import { isStrayDockerfile } from './strayDockerfiles';
+import { defaultChartValues } from './kubernetes/chartValues';
+import { extractKubernetes, mergeFacts } from './kubernetes/extractKubernetes';
+import { extractEnvironmentRenders } from './kubernetes/helmEnvironments';
 import { sanitizeHelmTemplate } from './kubernetes/helmTemplate';
 import {
   buildLayout,
   helmCharts,
   isKustomization,
+  isTestFixture,
   kustomizeResources,
   layoutEnvironments,
 } from './kubernetes/layout';
@@ -28,6 +32,10 @@ import {
   readDependabot,
   readRenovate,
 } from './repoFiles/dependencyUpdates';
+import {
+  DEPENDENCY_MANIFEST,
+  openTelemetryDependency,
+} from './repoFiles/dependencies';
 import { readDocs } from './repoFiles/docs';
 import {
   classifyConfigDoc,
@@ -38,7 +46,7 @@ import { mergeToolPatterns, ToolPatterns } from './tools';
 import { parseYamlFast, YamlDoc } from './yaml';
 
 /** Bump when the shape or meaning of the extraction changes, so caches recompute. */
-export const EXTRACTION_VERSION = 2;
+export const EXTRACTION_VERSION = 3;
 
 /** @public */
 export interface ExtractOptions {
@@ -60,6 +68,9 @@ export interface RepoFile {
 const DOCKERFILE =
   /(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.(?:Dockerfile|Containerfile)$/i;
 const YAML_FILE = /\.ya?ml$/i;
+// Files that name what gets built, besides CI: compose, skaffold, Makefiles.
+const BUILD_CONFIG =
+  /(?:^|\/)(?:(?:[\w.-]*compose[\w.-]*|skaffold[\w.-]*)\.ya?ml|GNUmakefile|[Mm]akefile|[\w-]+\.mk)$/;
 
 const dirOf = (p: string) => (posix.dirname(p) === '.' ? '' : posix.dirname(p));
 
@@ -68,6 +79,12 @@ function isHelmTemplatePath(path: string, chartDirs: string[]): boolean {
     path.startsWith(d ? `${d}/templates/` : 'templates/'),
   );
 }
+
+/** Files that were skipped or did not parse: their values are unknown, not empty. */
+const unreadableIn = (notes: RepoExtraction['notes']) => {
+  const files = new Set(notes.map(n => n.file));
+  return (file: string) => files.has(file);
+};
 
 const byLocation = (a: FileLocation, b: FileLocation) =>
   a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0);
@@ -118,16 +135,26 @@ export function prepareRepository(
   const chartDirs = paths
     .filter(p => posix.basename(p) === 'Chart.yaml')
     .map(dirOf);
-  const yaml = new Map<string, YamlDoc[]>();
-  for (const path of paths.filter(p => YAML_FILE.test(p))) {
-    const raw = texts.get(path)!;
-    const text = isHelmTemplatePath(path, chartDirs)
-      ? sanitizeHelmTemplate(raw)
-      : raw;
-    const parsed = parseYamlFast(text);
-    parsed.errors.forEach(message => notes.push({ file: path, message }));
-    yaml.set(path, parsed.docs);
+  // Templates come last: their chart's values switch parts of them off.
+  const yamlPaths = paths.filter(p => YAML_FILE.test(p));
+  const parsed = new Map<string, YamlDoc[]>();
+  const parse = (path: string, text: string) => {
+    const result = parseYamlFast(text);
+    result.errors.forEach(message => notes.push({ file: path, message }));
+    parsed.set(path, result.docs);
+  };
+  const templates = yamlPaths.filter(p => isHelmTemplatePath(p, chartDirs));
+  const isTemplate = new Set(templates);
+  yamlPaths
+    .filter(p => !isTemplate.has(p))
+    .forEach(p => parse(p, texts.get(p)!));
+  const unreadable = unreadableIn(notes);
+  for (const path of templates) {
+    const dir = chartDirs.find(d => isHelmTemplatePath(path, [d]))!;
+    const values = defaultChartValues(dir, parsed, unreadable)?.value;
+    parse(path, sanitizeHelmTemplate(texts.get(path)!, values));
   }
+  const yaml = new Map(yamlPaths.map(p => [p, parsed.get(p)!]));
   return { texts, paths, chartDirs, yaml, notes };
 }
 
@@ -174,8 +201,9 @@ export function extractPrepared(
     .filter(isKustomization)
     .map(file => ({ file, resources: kustomizeResources(firstDoc(file)) }));
   const layout = buildLayout(paths, kustomize);
+  const unreadable = unreadableIn(prepared.notes);
   const chartValues = new Map(
-    chartDirs.map(d => [d, firstDoc(d ? `${d}/values.yaml` : 'values.yaml')]),
+    chartDirs.map(d => [d, defaultChartValues(d, yaml, unreadable)]),
   );
 
   const {
@@ -185,30 +213,62 @@ export function extractPrepared(
   } = extractCi(paths, texts, yaml, patterns, options.sharedCi ?? noSharedCi);
   notes.push(...ciNotes);
 
-  const facts = {
+  const emptyFacts = () => ({
     ...emptyPlatformFacts(),
     kubernetesObjects: [] as RepoExtraction['kubernetesObjects'],
     workloads: [] as RepoExtraction['workloads'],
-  };
+  });
+  const facts = emptyFacts();
+  // Manifests of tests and e2e runs, kept apart until we know whether the
+  // repository has manifests of its own.
+  const testFacts = emptyFacts();
   const dependencyUpdates: RepoExtraction['dependencyUpdates'] = [];
   const dockerfiles: RepoExtraction['dockerfiles'] = [];
+  const builders = new Map(
+    paths
+      .filter(p => isCiFile(p) || BUILD_CONFIG.test(p))
+      .map(p => [p, texts.get(p)!]),
+  );
   for (const path of paths) {
     const text = texts.get(path)!;
     if (isCiFile(path)) {
       continue;
     } else if (DOCKERFILE.test(path)) {
-      dockerfiles.push(parseDockerfile(path, text));
+      const dockerfile = parseDockerfile(path, text);
+      dockerfiles.push(
+        isStrayDockerfile(path, text, builders)
+          ? { ...dockerfile, stray: true }
+          : dockerfile,
+      );
     } else if (isRenovateConfig(path)) {
       dependencyUpdates.push(readRenovate(path, text));
     } else if (isDependabotConfig(path)) {
       dependencyUpdates.push(readDependabot(path, firstDoc(path)));
+    } else if (DEPENDENCY_MANIFEST.test(path)) {
+      const otel = openTelemetryDependency(path, text);
+      if (otel) facts.observability.openTelemetry.push(otel);
     } else if (YAML_FILE.test(path)) {
       const docs = yaml.get(path) ?? [];
-      extractKubernetes(path, docs, layout, chartValues, facts);
+      const chartDir = layout.chartDirOf(path);
+      extractKubernetes(
+        path,
+        docs,
+        {
+          source: layout.sourceOf(path),
+          values:
+            chartDir !== undefined ? chartValues.get(chartDir) : undefined,
+        },
+        isTestFixture(path) ? testFacts : facts,
+      );
       docs.forEach(d => classifyConfigDoc(path, d.line, d.value, facts));
     } else {
       classifyTextFile(path, text, facts);
     }
+  }
+
+  extractEnvironmentRenders(prepared, chartValues, facts);
+  if (facts.kubernetesObjects.length === 0) {
+    mergeFacts(facts, testFacts);
   }
 
   const codeownersFile = pickCodeowners(paths);
@@ -244,6 +304,7 @@ export function extractPrepared(
       slos: tidy(o.slos),
       logPipelines: tidy(o.logPipelines),
       alertRules: tidy(o.alertRules),
+      dashboards: tidy(o.dashboards),
     },
     ...(codeownersFile
       ? {

@@ -13,6 +13,16 @@ describe('isRelevantRepoFile', () => {
     '.tekton/pull-request.yaml',
     'bitbucket-pipelines.yml',
     '.drone.yml',
+    'cloudbuild.yaml',
+    'examples/prometheus-alerting-rules/alerts.yaml',
+    'alerts.yml',
+    'src/api/cloudbuild.yaml',
+    '.github/cloudbuild/ci-pr.yaml',
+    'Makefile',
+    'Makefile.common',
+    'package.json',
+    'Taskfile.yml',
+    '.goreleaser.yaml',
     'Dockerfile',
     'services/api/Dockerfile',
     'Dockerfile.prod',
@@ -47,20 +57,60 @@ describe('isRelevantRepoFile', () => {
     'infra/main.tf',
     'Pulumi.yaml',
     'skaffold.yaml',
+    'docker-compose.yml',
+    'result/docker-compose.test.yml',
+    'compose.override.yaml',
   ])('reads %s', path => {
     expect(isRelevantRepoFile(path)).toBe(true);
   });
 
   it.each([
     'src/index.ts',
-    'package.json',
     'docs/runbook.md',
     '.github/workflows/README.md',
     'node_modules/foo/Dockerfile',
     'vendor/k8s/deployment.yaml',
     'config/app.yaml',
     'logo.png',
+    // Build files are read at the root only: CI calls those. (A service's
+    // package.json is read, for its dependencies: see below.)
+    'tools/Makefile',
   ])('skips %s', path => {
+    expect(isRelevantRepoFile(path)).toBe(false);
+  });
+
+  it.each([
+    'go.mod',
+    'package.json',
+    'src/frontend/go.mod',
+    'services/cart/package.json',
+    'apps/api/requirements.txt',
+    'src/email/requirements.in',
+    'vote/pyproject.toml',
+    'src/ledger/writer/pom.xml',
+    'src/ad/build.gradle.kts',
+    'src/cart/src/cart.csproj',
+    'grafana/dashboards/service.json',
+    'deploy/dashboards/latency.json',
+    'monitoring/checkout-dashboard.json',
+    'grafana/provisioning/dashboards/provider.yaml',
+  ])('reads the dependency manifest or dashboard %s', path => {
+    expect(isRelevantRepoFile(path)).toBe(true);
+  });
+
+  it.each([
+    'package-lock.json',
+    'go.sum',
+    'yarn.lock',
+    'node_modules/@opentelemetry/api/package.json',
+    'vendor/go.opentelemetry.io/otel/go.mod',
+    'test/telemetry/requirements.txt',
+    'src/cart/tests/cart.tests.csproj',
+    'examples/app/go.mod',
+    'a/b/c/d/package.json',
+    'src/app/tsconfig.json',
+    'dashboards/mixin.libsonnet',
+  ])('skips the lock file, fixture or deep manifest %s', path => {
     expect(isRelevantRepoFile(path)).toBe(false);
   });
 

@@ -27,6 +27,18 @@ const RULES: Array<{ what: string; pattern: RegExp }> = [
   { what: 'Tekton', pattern: new RegExp(`^\\.tekton/.+${YAML}`) },
   { what: 'Bitbucket Pipelines', pattern: /^bitbucket-pipelines\.ya?ml$/ },
   { what: 'Drone', pattern: /^\.drone\.ya?ml$/ },
+  {
+    what: 'Google Cloud Build',
+    pattern: /(?:^|\/)(?:cloudbuild[\w.-]*\.ya?ml|cloudbuild\/[^/]+\.ya?ml)$/,
+  },
+  // Build tools CI calls, resolved one target deep (root only: they are small).
+  {
+    what: 'root Makefile',
+    pattern: /^(?:GNUmakefile|[Mm]akefile|Makefile\.[\w-]+|[\w-]+\.mk)$/,
+  },
+  { what: 'root package.json', pattern: /^package\.json$/ },
+  { what: 'Taskfile', pattern: /^Taskfile\.ya?ml$/ },
+  { what: 'goreleaser', pattern: /^\.goreleaser\.ya?ml$/ },
   // containers
   {
     what: 'Dockerfile',
@@ -34,12 +46,23 @@ const RULES: Array<{ what: string; pattern: RegExp }> = [
   },
   { what: 'named Dockerfile', pattern: /\.(?:Dockerfile|Containerfile)$/i },
   { what: 'skaffold', pattern: /(?:^|\/)skaffold\.ya?ml$/ },
+  // which Dockerfiles something builds (see strayDockerfiles.ts)
+  {
+    what: 'compose',
+    pattern: /(?:^|\/)(?:docker-)?compose(?:[.-]\w+)*\.ya?ml$/,
+  },
   // Kubernetes, kustomize, Helm, GitOps
   {
     what: 'manifest directory',
     pattern: new RegExp(
-      `(?:^|/)(?:k8s|kube|deploy|deployment|deployments|manifests|kubernetes|charts?|helm|templates|argocd|argo|flux|gitops|clusters|overlays|base)/.+${YAML}`,
+      `(?:^|/)(?:k8s|kube|deploy|deployment|deployments|manifests|[\\w.]+-manifests|(?:k8s|kubernetes)-[\\w-]+|kubernetes|kustomize|charts?|helm|templates|argocd|argo|flux|gitops|clusters|overlays|base|hpa)/.+${YAML}`,
     ),
+  },
+  // Outside those directories (examples/, extras/), manifests named for their kind.
+  {
+    what: 'workload manifest',
+    pattern:
+      /(?:^|\/)(?:manifests?|deployment|statefulset|daemonset|cronjob|hpa|ingress|service-?monitor|pod-?monitor)\.ya?ml$/,
   },
   { what: 'kustomization', pattern: /(?:^|\/)kustomization\.ya?ml$/ },
   { what: 'Helm chart', pattern: /(?:^|\/)Chart\.yaml$/ },
@@ -76,6 +99,12 @@ const RULES: Array<{ what: string; pattern: RegExp }> = [
     ),
   },
   {
+    // Prometheus rule files and folders named for alerts (`alerts.yaml`,
+    // `prometheus-alerting-rules/`)
+    what: 'alert rules',
+    pattern: new RegExp(`(?:^|/)[^/]*alert[^/]*(?:/.+)?${YAML}`, 'i'),
+  },
+  {
     what: 'SLO',
     pattern: new RegExp(
       `(?:^|/)(?:slos?/.+|[^/]*\\.slo|[^/]*sloth[^/]*)${YAML}`,
@@ -87,6 +116,20 @@ const RULES: Array<{ what: string; pattern: RegExp }> = [
     pattern: /(?:^|\/)[^/]*fluent-?bit[^/]*\.(?:conf|ya?ml)$/i,
   },
   { what: 'Vector', pattern: /(?:^|\/)vector[^/]*\.(?:toml|ya?ml)$/i },
+  {
+    // The service's and, in monorepos, each service's own (src/<svc>/,
+    // services/<svc>/, <svc>/...): for tracing SDKs. Not lock files, nor
+    // manifests of tests, examples or docs.
+    what: 'dependency manifest',
+    pattern:
+      /^(?:(?!(?:tests?|testdata|__tests__|fixtures?|e2e|examples?|docs?)\/)[^/]+\/){0,3}(?:go\.mod|package\.json|requirements[\w.-]*\.(?:txt|in)|pyproject\.toml|pom\.xml|build\.gradle(?:\.kts)?|[^/]+\.csproj)$/,
+  },
+  {
+    // Dashboards as code: Grafana JSON and provisioning, GrafanaDashboard objects.
+    what: 'Grafana dashboards',
+    pattern:
+      /(?:^|\/)(?:grafana|dashboards?)\/(?:[^/]+\/)*[^/]+\.(?:json|ya?ml)$|(?:^|\/)[^/]*dashboard[^/]*\.(?:json|ya?ml)$/i,
+  },
   // docs
   { what: 'README', pattern: /^README(?:\.[\w]+)?$/i },
   { what: 'MkDocs', pattern: /(?:^|\/)mkdocs\.ya?ml$/ },

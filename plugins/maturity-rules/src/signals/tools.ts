@@ -6,6 +6,8 @@ export interface ToolRule {
   tool: string;
   /** Matched against one command line (or one serialised `uses:` step). */
   pattern: RegExp;
+  /** An image build driven by its own config (goreleaser): the references it pushes. */
+  tags?: string[];
 }
 
 /** A scanner rule; `kind` decides which checks it feeds. */
@@ -29,6 +31,13 @@ export interface ToolPatterns {
   smokeTests: ToolRule[];
   imageBuilds: ToolRule[];
   deploys: ToolRule[];
+  /**
+   * Starts a throwaway instance inside the job (a kind cluster, compose up,
+   * `docker run -d`): a deploy after it is a test setup, not a deploy.
+   */
+  localInstances: ToolRule[];
+  /** Checks a running instance (curl, kubectl wait): after a start, a smoke test. */
+  probes: ToolRule[];
   scanners: ScannerRule[];
   /** A match on the scanner's line (or step) makes the scan report-only. */
   reportOnly: RegExp[];
@@ -72,13 +81,34 @@ export const defaultToolPatterns: ToolPatterns = {
     rule('jest', notInstalling('jest')),
     rule('vitest', notInstalling('vitest')),
     rule('make test', /\bmake\s+(?:[\w-]+\s+)*test\b/),
+    // Nx runs each project's own `test` target (mvn test, go test, jest, ...).
+    rule(
+      'nx test',
+      /\bnx\s+(?:test\b|run\s+[\w@/.-]+:test\b|(?:affected|run-many)\b.*(?:--targets?[= ]|-t\s+)(?:[\w:-]+,)*test\b)/,
+    ),
+    // Browser and API suites are tests too (they also count as smoke tests).
+    rule('playwright test', /\bplaywright\s+test\b/),
+    rule('cypress run', /\bcypress\s+run\b|cypress-io\/github-action/),
   ],
+  // Tests of a running instance. A job that starts something (a deploy, a
+  // kind cluster, compose up) and then probes it is found per job, in
+  // ci/runningInstance.ts; these are the tools that only make sense that way.
   smokeTests: [
-    rule('smoke test', /smoke/i),
-    rule('e2e test', /\be2e\b|end-to-end/i),
-    rule('playwright', /\bplaywright\b/),
-    rule('cypress', /\bcypress\b/),
+    rule('helm test', /\bhelm\s+test\b/),
+    rule('skaffold verify', /\bskaffold\s+verify\b/),
+    rule('playwright', /\bplaywright\s+test\b/),
+    rule('cypress', /\bcypress\s+run\b|cypress-io\/github-action/),
     rule('k6', /\bk6\s+run\b|grafana\/k6-action|grafana\/run-k6-action/),
+    rule('newman', /\bnewman\s+run\b/),
+    // A script or target named for it: `make e2e`, `./smoke-test.sh`, `npm run test:e2e`.
+    rule(
+      'smoke test',
+      /\b(?:g?make|task|just|npm\s+run|yarn|pnpm)\s+(?:[\w.=-]+\s+)*[\w:-]*smoke[\w:-]*|[\w./-]*smoke[\w.-]*\.sh\b/i,
+    ),
+    rule(
+      'e2e test',
+      /\b(?:g?make|task|just|npm\s+run|yarn|pnpm)\s+(?:[\w.=-]+\s+)*[\w:-]*(?:e2e|end-to-end)[\w:-]*|[\w./-]*e2e[\w.-]*\.sh\b/,
+    ),
   ],
   imageBuilds: [
     rule('docker build', /\bdocker\s+(?:image\s+)?build\b/),
@@ -91,12 +121,27 @@ export const defaultToolPatterns: ToolPatterns = {
       /\bbuildah\s+(?:bud|build)\b|redhat-actions\/buildah-build/,
     ),
     rule('podman build', /\bpodman\s+build\b/),
-    rule('jib', /\bjib(?::build|:dockerBuild|Build|DockerBuild)?\b/),
+    rule(
+      'jib',
+      /\bjib(?::(?:build|dockerBuild|buildTar)|Build|DockerBuild|BuildTar)\b|\bgradlew?\b.*\sjib(?=\s|$)/,
+    ),
     rule(
       'ko build',
       /\bko\s+(?:build|publish|resolve|apply)\b|ko-build\/setup-ko/,
     ),
     rule('pack build', /\bpack\s+build\b|buildpacks\/github-actions/),
+    // Skaffold builds the artifacts of skaffold.yaml before it runs or deploys them.
+    rule('skaffold build', /\bskaffold\s+(?:build|run|dev)\b/),
+    // rules_oci / rules_docker targets are named for what they make.
+    rule(
+      'bazel image',
+      /\bbazel(?:isk)?\s+(?:run|build)\b.*\/\/[\w/.-]*:[\w.-]*(?:push|image|oci|container|docker)/,
+    ),
+    rule(
+      'nx container',
+      /\bnx\s+(?:(?:affected|run-many)\b.*(?:--targets?[= ]|-t\s+)(?:[\w:-]+,)*|run\s+[\w@/.-]+:)(?:container|docker|image)\b/,
+    ),
+    rule('cloud build', /\bgcloud\s+builds\s+submit\b/),
   ],
   deploys: [
     rule(
@@ -116,6 +161,41 @@ export const defaultToolPatterns: ToolPatterns = {
       'ecs deploy',
       /amazon-ecs-deploy-task-definition|\baws\s+ecs\s+update-service\b/,
     ),
+    rule('cloud deploy release', /\bgcloud\s+deploy\s+releases\s+create\b/),
+    // A script or target named for it; what it runs is not visible.
+    rule(
+      'deploy script',
+      /\b(?:g?make|task|just)\s+(?:[\w.=-]+\s+)*deploy[\w:-]*|\b(?:npm\s+run|yarn|pnpm)\s+deploy[\w:-]*|(?:^|[\s/])deploy[\w.-]*\.sh\b/,
+    ),
+  ],
+  localInstances: [
+    rule(
+      'kind',
+      /\bkind\s+create\s+cluster\b|helm\/kind-action|container-tools\/kind-action/,
+    ),
+    rule('minikube', /\bminikube\s+start\b|medyagh\/setup-minikube/),
+    rule('k3d', /\bk3d\s+cluster\s+create\b|AbsaOSS\/k3d-action/),
+    rule(
+      'k3s',
+      /\bk3s\b.*\bserver\b|debianmaintainers\/k3s|jupyterhub\/action-k3s-helm/,
+    ),
+    rule(
+      'docker compose up',
+      /\bdocker[\s-]compose\b.*\sup\b|\bnx\s+compose:up\b|\bpodman-compose\s+up\b/,
+    ),
+    rule('docker run', /\b(?:docker|podman)\s+run\b.*\s(?:-d|--detach)\b/),
+    rule('tilt ci', /\btilt\s+(?:ci|up)\b/),
+  ],
+  probes: [
+    // Not a download: no output file, nothing piped into a shell or tar.
+    rule(
+      'curl',
+      /\bcurl\b(?!.*(?:\s-\w*[oO]\b|--output|--remote-name|\|\s*(?:sudo|tar|(?:ba|z)?sh)\b))/,
+    ),
+    rule('wget', /\bwget\b.*(?:localhost|127\.0\.0\.1|--spider|-O\s*-)/),
+    rule('kubectl wait', /\bkubectl\b.*\s(?:wait|rollout\s+status)\b/),
+    rule('grpcurl', /\bgrpcurl\b/),
+    rule('load test', /\b(?:hey|locust|vegeta)\b/),
   ],
   scanners: [
     // container images
@@ -176,6 +256,7 @@ export const defaultToolPatterns: ToolPatterns = {
       /--set-exit-code/,
     ),
     scanner('config', 'kube-score', /\bkube-score\b/),
+    scanner('config', 'kubevious', /\bkubevious\b/),
     scanner('config', 'gitlab sast-iac', /SAST-IaC/),
     // policy as code
     scanner(
@@ -317,6 +398,8 @@ export function mergeToolPatterns(extra?: Partial<ToolPatterns>): ToolPatterns {
     smokeTests: [...d.smokeTests, ...(extra.smokeTests ?? [])],
     imageBuilds: [...d.imageBuilds, ...(extra.imageBuilds ?? [])],
     deploys: [...d.deploys, ...(extra.deploys ?? [])],
+    localInstances: [...d.localInstances, ...(extra.localInstances ?? [])],
+    probes: [...d.probes, ...(extra.probes ?? [])],
     scanners: [...d.scanners, ...(extra.scanners ?? [])],
     reportOnly: [...d.reportOnly, ...(extra.reportOnly ?? [])],
     otherTools: [...d.otherTools, ...(extra.otherTools ?? [])],

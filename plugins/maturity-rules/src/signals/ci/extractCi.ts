@@ -1,11 +1,13 @@
 import { CiPipeline, CiSystem, RepoExtraction } from '../../model';
 import { ToolPatterns } from '../tools';
-import { YamlDoc } from '../yaml';
+import { buildTargetRules } from './buildTargets';
+import { isRecord, YamlDoc } from '../yaml';
 import {
   LocalActions,
   parseCompositeAction,
   parseGithubWorkflow,
 } from './githubActions';
+import { CLOUD_BUILD, parseCloudBuild } from './cloudBuild';
 import { parseGitlabCi } from './gitlab';
 import { parseJenkinsfile } from './jenkins';
 import { parseOtherCi } from './otherSystems';
@@ -38,6 +40,7 @@ export function isCiFile(path: string): boolean {
     GITLAB_ROOT.test(path) ||
     GITLAB_INCLUDE.test(path) ||
     JENKINSFILE.test(path) ||
+    CLOUD_BUILD.test(path) ||
     OTHER.some(([, p]) => p.test(path))
   );
 }
@@ -82,6 +85,19 @@ export function findRepositorySharedReferences(
   });
 }
 
+/** The patterns plus rules for the repository's own build targets. */
+function withRepositoryTargets(
+  patterns: ToolPatterns,
+  extra: Partial<ToolPatterns>,
+): ToolPatterns {
+  const out = { ...patterns };
+  for (const key of Object.keys(extra) as Array<keyof ToolPatterns>) {
+    const more = extra[key] ?? [];
+    if (more.length > 0) (out[key] as unknown[]) = [...out[key], ...more];
+  }
+  return out;
+}
+
 /** Every CI pipeline in the repository and the environments its jobs deploy to. */
 export function extractCi(
   paths: ReadonlyArray<string>,
@@ -94,6 +110,16 @@ export function extractCi(
   environments: RepoExtraction['environments'];
   notes: RepoExtraction['notes'];
 } {
+  const repoPatterns = withRepositoryTargets(
+    patterns,
+    buildTargetRules(
+      paths,
+      texts,
+      yaml,
+      patterns,
+      paths.filter(isCiFile).map(p => texts.get(p) ?? ''),
+    ),
+  );
   const parsed: ParsedPipeline[] = [];
   const localActions = new Map<
     string,
@@ -117,7 +143,7 @@ export function extractCi(
     const docs = yaml.get(path) ?? [];
     if (WORKFLOW.test(path) && docs[0]) {
       parsed.push(
-        parseGithubWorkflow(path, docs[0], patterns, actions, {
+        parseGithubWorkflow(path, docs[0], repoPatterns, actions, {
           shared,
           workflows,
         }),
@@ -127,18 +153,24 @@ export function extractCi(
     } else if (GITLAB_INCLUDE.test(path)) {
       docs.forEach(doc => gitlabFiles.push({ file: path, doc }));
     } else if (JENKINSFILE.test(path)) {
-      parsed.push(parseJenkinsfile(path, texts.get(path) ?? '', patterns));
+      parsed.push(parseJenkinsfile(path, texts.get(path) ?? '', repoPatterns));
+    } else if (CLOUD_BUILD.test(path)) {
+      // Only a file with build steps is a build config.
+      const doc = docs[0];
+      if (doc && isRecord(doc.value) && Array.isArray(doc.value.steps)) {
+        parsed.push(parseCloudBuild(path, doc, repoPatterns));
+      }
     } else {
       const other = OTHER.find(([, p]) => p.test(path));
       if (other && docs.length > 0) {
-        parsed.push(parseOtherCi(other[0], path, docs, patterns));
+        parsed.push(parseOtherCi(other[0], path, docs, repoPatterns));
       }
     }
   }
   // Included files alone are no pipeline: GitLab needs the root file.
   if (gitlabFiles.length > 0 && GITLAB_ROOT.test(gitlabFiles[0].file)) {
     parsed.push(
-      parseGitlabCi(gitlabFiles, patterns, { shared, repoYaml: yaml }),
+      parseGitlabCi(gitlabFiles, repoPatterns, { shared, repoYaml: yaml }),
     );
   }
   return {

@@ -85,7 +85,7 @@ describe('githubTriggers', () => {
 });
 
 describe('parseGithubWorkflow', () => {
-  it('finds deploy jobs by environment, name or deploy step, scoped by `if:` on refs', () => {
+  it('finds deploy jobs by environment or deploy step, scoped by `if:` on refs', () => {
     const { pipeline, environments } = workflow(`
 on:
   push:
@@ -126,14 +126,6 @@ jobs:
         line: 17,
         environment: 'production',
         onDefaultBranch: false,
-        onTags: true,
-        manualApproval: false,
-      },
-      {
-        tool: 'deploy job',
-        file: '.github/workflows/ci.yml',
-        line: 19,
-        onDefaultBranch: true,
         onTags: true,
         manualApproval: false,
       },

@@ -1,7 +1,7 @@
-import { SharedCiUse } from '../../model';
+import { CiTriggers, SharedCiUse } from '../../model';
 import { ToolPatterns } from '../tools';
 import { asString, asStringList, isRecord, YamlDoc } from '../yaml';
-import { githubTriggers, refCondition } from './githubTriggers';
+import { githubTriggers, refCondition, workflowEvents } from './githubTriggers';
 import {
   addJob,
   emptyPipeline,
@@ -18,6 +18,7 @@ import {
   sharedUse,
 } from './sharedReferences';
 import { commandLines, StepInput } from './steps';
+import { jobVariables, substitute, Variables, withStepEnv } from './variables';
 
 const SHA_PIN = /@[0-9a-f]{40}$/i;
 
@@ -51,6 +52,7 @@ function readSteps(
   path: Array<string | number>,
   steps: unknown,
   jobMayFail: boolean,
+  vars: Variables = new Map(),
 ): StepInput[] {
   const { file, doc } = src;
   if (!Array.isArray(steps)) {
@@ -72,7 +74,12 @@ function readSteps(
       file,
       line: doc.lineAt(stepPath),
       name: asString(step.name),
-      commands: run ? commandLines(run, firstCommandLine) : [],
+      commands: run
+        ? substitute(
+            commandLines(run, firstCommandLine),
+            withStepEnv(vars, step.env),
+          )
+        : [],
       uses: asString(step.uses),
       inputs: isRecord(step.with) ? step.with : undefined,
       mayFail: jobMayFail || step['continue-on-error'] === true,
@@ -141,6 +148,131 @@ interface WorkflowState {
   /** The repository's workflows, for local reusable workflows. */
   workflows: ReadonlyMap<string, YamlDoc>;
   shared: SharedCiContext;
+  /** The workflow's events are all ones its triggers describe (see `describedEvents`). */
+  runsDescribed: boolean;
+  /** The workflow runs only on triage events (see `triageOnly`). */
+  triageOnly: boolean;
+}
+
+/** How a shared file is called, for `SharedCiUse`. */
+interface SharedCall {
+  runsOn?: CiTriggers;
+  triageOnly?: boolean;
+  withoutCredentials?: boolean;
+}
+
+// Events that carry no change to build: bots that greet, label or triage.
+// (`issue_comment` is left out: comment commands often start tests.)
+const TRIAGE_EVENTS = new Set([
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'label',
+  'milestone',
+  'fork',
+  'watch',
+  'gollum',
+  'public',
+]);
+// pull_request_target types under which a workflow, by GitHub's own advice,
+// handles the pull request rather than builds it; `labeled` and
+// `synchronize` are how "ok to test" gates run the change, `closed` a merge.
+const TRIAGE_PR_TYPES = new Set([
+  'opened',
+  'reopened',
+  'edited',
+  'assigned',
+  'unassigned',
+  'review_requested',
+  'review_request_removed',
+  'ready_for_review',
+  'converted_to_draft',
+]);
+
+/** Whether every event of a workflow's `on:` is a triage event. */
+function isTriageOnly(on: unknown): boolean {
+  const all = [...workflowEvents(on)];
+  return (
+    all.length > 0 &&
+    all.every(([name, config]) => {
+      if (name === 'pull_request_target') {
+        const types = isRecord(config) ? asStringList(config.types) : undefined;
+        return !!types?.length && types.every(t => TRIAGE_PR_TYPES.has(t));
+      }
+      return TRIAGE_EVENTS.has(name);
+    })
+  );
+}
+
+// Token scopes whose write access can neither push code or tags, publish a
+// package, deploy, nor get a cloud credential (`id-token`).
+const HARMLESS_WRITE_SCOPES = new Set([
+  'pull-requests',
+  'issues',
+  'checks',
+  'statuses',
+  'security-events',
+  'discussions',
+]);
+
+/**
+ * A reusable workflow call that passes no secrets (not even `inherit`) and
+ * sets its token's permissions to nothing that deploys or signs. Without
+ * explicit permissions the repository's default applies, which may be write-all.
+ */
+function withoutCredentials(
+  job: Record<string, unknown>,
+  wf: Record<string, unknown>,
+): boolean {
+  if (job.secrets !== undefined) return false;
+  const permissions = job.permissions ?? wf.permissions;
+  if (permissions === 'read-all') return true;
+  if (!isRecord(permissions)) return false;
+  return Object.entries(permissions).every(
+    ([scope, level]) => level !== 'write' || HARMLESS_WRITE_SCOPES.has(scope),
+  );
+}
+
+// Events whose runs `CiTriggers` describes fully, or that never run on a merge,
+// a tag or a schedule. Any other (workflow_run, workflow_call, create,
+// repository_dispatch, deployment, ...) may run a called shared file at any time.
+const DESCRIBED_EVENTS = new Set([
+  'push',
+  'pull_request',
+  'pull_request_target',
+  'release',
+  'schedule',
+  'workflow_dispatch',
+  'issues',
+  'issue_comment',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'discussion',
+  'discussion_comment',
+  'label',
+  'milestone',
+  'fork',
+  'watch',
+  'gollum',
+  'public',
+]);
+
+/**
+ * Whether every event of a workflow's `on:` (string, list or map) is
+ * described. A closed pull request is a merge, which the triggers do not say.
+ */
+function describedEvents(on: unknown): boolean {
+  const all = [...workflowEvents(on)];
+  const onClose = (name: string, config: unknown) =>
+    name.startsWith('pull_request') &&
+    isRecord(config) &&
+    (asStringList(config.types) ?? []).includes('closed');
+  return (
+    all.length > 0 &&
+    all.every(
+      ([name, config]) => DESCRIBED_EVENTS.has(name) && !onClose(name, config),
+    )
+  );
 }
 
 /**
@@ -153,6 +285,7 @@ function follow(
   uses: string,
   level: 'job' | 'step',
   line: number | undefined,
+  call: SharedCall,
 ): Source | undefined {
   const { shared } = state;
   const parsed = parseGithubUses(uses, level, src.base, shared.organizations);
@@ -195,6 +328,11 @@ function follow(
     return undefined;
   }
   const use = sharedUse(caller, kind, uses, file, tooDeep);
+  if (use.status !== 'inspected') {
+    if (call.runsOn) use.runsOn = call.runsOn;
+    if (call.triageOnly) use.triageOnly = true;
+    if (call.withoutCredentials) use.withoutCredentials = true;
+  }
   const isLocal = 'local' in parsed;
   // A local workflow that was found is part of the repository, not shared.
   if (!isLocal || use.status !== 'inspected') {
@@ -224,6 +362,7 @@ function expandStep(
   state: WorkflowState,
   src: Source,
   step: StepInput,
+  call: SharedCall,
 ): StepInput[] {
   if (!step.uses) return [step];
   if (step.uses.startsWith('./') && !src.base) {
@@ -232,12 +371,17 @@ function expandStep(
     );
     return local ? [step, ...local] : [step];
   }
-  const action = follow(state, src, step.uses, 'step', step.line);
+  // An action gets the job's secrets through its inputs: only the caller's
+  // triggers are known.
+  const action = follow(state, src, step.uses, 'step', step.line, {
+    ...call,
+    withoutCredentials: false,
+  });
   if (!action) return [step];
   return [
     step,
     ...parseCompositeAction(action.file, action.doc, action).flatMap(s =>
-      expandStep(state, action, s),
+      expandStep(state, action, s, call),
     ),
   ];
 }
@@ -282,6 +426,11 @@ function readJobs(
       (scope?.defaultBranch ?? true);
     const onTags =
       (caller ? caller.onTags : triggers.tags) && (scope?.tags ?? true);
+    // When a shared file this job calls can run (SharedCiUse.runsOn).
+    const runsOn = state.runsDescribed
+      ? { ...triggers, pushDefaultBranch: onDefaultBranch, tags: onTags }
+      : undefined;
+    const triageOnly = state.triageOnly;
     const environment = environmentName(job.environment);
     const envLine = src.doc.lineAt([...jobPath, 'environment']);
     const jobLine = src.doc.lineAt(jobPath);
@@ -292,9 +441,10 @@ function readJobs(
       [...jobPath, 'steps'],
       job.steps,
       job['continue-on-error'] === true,
+      jobVariables([wf.env, job.env], job.strategy),
     ).flatMap(step => {
       countAction(step.uses);
-      return expandStep(state, src, step);
+      return expandStep(state, src, step, { runsOn, triageOnly });
     });
     const approvalStep = steps.some(s => /approval/i.test(s.uses ?? ''));
     const manualApproval =
@@ -307,6 +457,11 @@ function readJobs(
         jobUses,
         'job',
         src.doc.lineAt([...jobPath, 'uses']) ?? jobLine,
+        {
+          runsOn,
+          triageOnly,
+          withoutCredentials: withoutCredentials(job, wf),
+        },
       );
       if (called) {
         readJobs(state, called, { onDefaultBranch, onTags, manualApproval });
@@ -323,7 +478,6 @@ function readJobs(
         ...(src.calledFrom ? { calledFrom: src.calledFrom } : {}),
       });
     }
-    const name = `${id} ${asString(job.name) ?? ''}`;
     addJob(
       pipeline,
       {
@@ -336,10 +490,9 @@ function readJobs(
         onDefaultBranch,
         onTags,
         manualApproval,
+        // A job's name is no evidence; its environment and steps are.
         looksLikeDeploy:
-          environment !== undefined ||
-          /deploy/i.test(name) ||
-          /deploy/i.test(jobUses ?? ''),
+          environment !== undefined || /deploy/i.test(jobUses ?? ''),
       },
       steps,
       patterns,
@@ -368,6 +521,8 @@ export function parseGithubWorkflow(
   const wf = isRecord(doc.value) ? doc.value : {};
   pipeline.triggers = githubTriggers(wf.on ?? wf.true);
   const state: WorkflowState = {
+    runsDescribed: describedEvents(wf.on ?? wf.true),
+    triageOnly: isTriageOnly(wf.on ?? wf.true),
     pipeline,
     environments: [],
     notes: [],

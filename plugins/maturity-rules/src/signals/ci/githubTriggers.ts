@@ -41,7 +41,7 @@ export function filterMatches(filters: string[], name: string): boolean {
 }
 
 /** `on:` as a map of event name to its config, whatever form it was written in. */
-function events(on: unknown): Map<string, unknown> {
+export function workflowEvents(on: unknown): Map<string, unknown> {
   const map = new Map<string, unknown>();
   if (typeof on === 'string') {
     map.set(on, null);
@@ -82,7 +82,7 @@ function pushScope(config: unknown): { defaultBranch: boolean; tags: boolean } {
 /** Triggers of a workflow from its `on:` in all its forms (string, list, map). */
 export function githubTriggers(on: unknown): CiTriggers {
   const t = noTriggers();
-  for (const [event, config] of events(on)) {
+  for (const [event, config] of workflowEvents(on)) {
     switch (event) {
       case 'pull_request':
       case 'pull_request_target':

@@ -419,7 +419,6 @@ export function parseGitlabCi(
         ...sharedFields(envOwner!),
       });
     }
-    const stage = asString(value.stage) ?? '';
     const mayFail = value.allow_failure === true;
     addJob(
       pipeline,
@@ -433,9 +432,8 @@ export function parseGitlabCi(
         onTags: scope.tags,
         manualApproval: scope.whenManual,
         looksLikeDeploy:
-          !stops &&
-          (environment !== undefined ||
-            /deploy|release/i.test(`${job.name} ${stage}`)),
+          // Job and stage names are no evidence; the environment and steps are.
+          !stops && environment !== undefined,
       },
       steps.map(s => ({ ...s, mayFail })),
       patterns,

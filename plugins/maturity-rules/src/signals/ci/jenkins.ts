@@ -94,7 +94,8 @@ export function parseJenkinsfile(
           : !tagClause,
         onTags: tagClause || (!branchClause && tags),
         manualApproval: /\binput\s*[({'"]|\binput\s+message/.test(body),
-        looksLikeDeploy: /deploy|release|promote/i.test(stage.name),
+        // A stage's name is no evidence; its steps decide.
+        looksLikeDeploy: false,
       },
       steps,
       patterns,

@@ -244,6 +244,7 @@ export function parseOtherCi(
       'github-actions': noTriggers,
       'gitlab-ci': noTriggers,
       jenkins: noTriggers,
+      'cloud-build': noTriggers,
     };
     const triggers = triggersOf[system](v);
     pipeline.triggers = mergeTriggers(pipeline.triggers, triggers);
@@ -294,8 +295,10 @@ export function parseOtherCi(
           manualApproval:
             approvals &&
             (r.trigger === 'manual' || system !== 'bitbucket-pipelines'),
+          // A job's name is no evidence; a deployment binding and steps are.
           looksLikeDeploy:
-            (r.deployment !== undefined || /deploy|release/i.test(name)) &&
+            (r.deployment !== undefined ||
+              (system === 'azure-pipelines' && r.environment !== undefined)) &&
             job.path.length > 0,
         },
         job.steps,

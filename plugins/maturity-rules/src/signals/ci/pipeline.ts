@@ -6,6 +6,8 @@ import {
   FileLocation,
 } from '../../model';
 import { ToolPatterns } from '../tools';
+import { bindsWithoutDeploying } from './notDeploys';
+import { readJobRun } from './runningInstance';
 import { recognizeStep, StepFindings, StepInput } from './steps';
 
 /** What a CI parser returns: the pipeline and the environments its jobs name. */
@@ -54,7 +56,11 @@ export interface JobFacts {
   onDefaultBranch: boolean;
   onTags: boolean;
   manualApproval: boolean;
-  /** The job is a deploy job even without a recognised deploy tool (name, stage, environment). */
+  /**
+   * The job binds an environment (or the system's deploy construct), so it
+   * deploys even without a recognised deploy tool, unless its steps show
+   * otherwise. Words in a job's name are not enough: the steps decide.
+   */
   looksLikeDeploy: boolean;
 }
 
@@ -70,14 +76,14 @@ export function addJob(
   patterns: ToolPatterns,
 ): void {
   let lastTarget: string | undefined;
-  const deploySteps: StepFindings['deploys'] = [];
   let pushesToGit = false;
+  const findings: StepFindings[] = [];
   for (const step of steps) {
     const f = recognizeStep(step, patterns);
+    findings.push(f);
     pipeline.tests.push(...f.tests);
     pipeline.smokeTests.push(...f.smokeTests);
     pipeline.imageBuilds.push(...f.imageBuilds);
-    deploySteps.push(...f.deploys);
     for (const s of f.scanners) {
       const target =
         s.kind === 'config' || s.kind === 'policy'
@@ -93,7 +99,13 @@ export function addJob(
       pushesToGit = true;
     }
   }
-  if (!job.looksLikeDeploy && deploySteps.length === 0) {
+  const run = readJobRun(findings);
+  if (run.smokeTest) pipeline.smokeTests.push(run.smokeTest);
+  const deploySteps = run.deploys;
+  if (
+    deploySteps.length === 0 &&
+    (!job.looksLikeDeploy || bindsWithoutDeploying(steps))
+  ) {
     return;
   }
   // The strongest evidence first: rules earlier in the list win (kubectl apply over a kustomize edit).

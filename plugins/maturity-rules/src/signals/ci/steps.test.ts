@@ -138,6 +138,10 @@ describe('recognizeStep', () => {
     expect(
       uses('bridgecrewio/checkov-action@v12', { soft_fail: true }),
     ).toEqual(['config:checkov:false']);
+    // Kubevious validates manifests against its rules and fails the step.
+    expect(
+      uses('kubevious/cli@v1.0.64', { manifests: 'kubernetes-manifests' }),
+    ).toEqual(['config:kubevious:true']);
   });
 
   it('marks report-only scans as not blocking', () => {

@@ -1,5 +1,6 @@
-import { FileLocation, FoundScanner, FoundTool } from '../../model';
-import { ToolPatterns, ToolRule } from '../tools';
+import { FileLocation, FoundScanner, FoundTool, ImageBuild } from '../../model';
+import { ToolPatterns } from '../tools';
+import { imageTagsIn } from './imageTags';
 
 /** One command line of a step, with its line in the file when known. */
 export interface CommandLine {
@@ -28,8 +29,11 @@ export interface StepInput {
 export interface StepFindings {
   tests: FoundTool[];
   smokeTests: FoundTool[];
-  imageBuilds: FoundTool[];
+  imageBuilds: ImageBuild[];
   deploys: FoundTool[];
+  /** Starts of a throwaway instance, and probes (see `ToolPatterns`). */
+  localInstances: FoundTool[];
+  probes: FoundTool[];
   scanners: FoundScanner[];
   tools: string[];
   /** An overlay or values file the step mentions (for scan targets). */
@@ -96,9 +100,9 @@ export function commandLines(
   return out;
 }
 
-function matchRules(rules: ToolRule[], text: string): ToolRule | undefined {
-  return rules.find(r => r.pattern.test(text));
-}
+// Lines besides the build line that name the pushed image.
+const PUSH_OR_USES =
+  /^uses |\b(?:docker|podman|buildah)\s+(?:image\s+)?(?:tag|push)\b/;
 
 /**
  * Recognises tests, builds, deploys and scanners in one step. Each tool is
@@ -113,6 +117,8 @@ export function recognizeStep(
     smokeTests: [],
     imageBuilds: [],
     deploys: [],
+    localInstances: [],
+    probes: [],
     scanners: [],
     tools: [],
   };
@@ -124,6 +130,8 @@ export function recognizeStep(
     });
   }
   const fullText = lines.map(l => l.text).join('\n');
+  const isBuild = (l: CommandLine) =>
+    patterns.imageBuilds.some(r => r.pattern.test(l.text));
   const seen = new Set<string>();
   const tools = new Set<string>();
   const at = (line?: number) => ({
@@ -151,6 +159,8 @@ export function recognizeStep(
       [findings.smokeTests, patterns.smokeTests, 'smoke'],
       [findings.imageBuilds, patterns.imageBuilds, 'build'],
       [findings.deploys, patterns.deploys, 'deploy'],
+      [findings.localInstances, patterns.localInstances, 'local'],
+      [findings.probes, patterns.probes, 'probe'],
     ] as const) {
       for (const r of rules) {
         if (r.pattern.test(l.text)) {
@@ -184,12 +194,25 @@ export function recognizeStep(
     other.forEach(r => tools.add(r.tool));
   }
 
-  // A step named "Smoke test" counts even when its commands are plain curl.
-  if (step.name) {
-    const r = matchRules(patterns.smokeTests, step.name);
-    if (r) {
-      addOnce(findings.smokeTests, `smoke:${r.tool}`, r.tool, step.line);
-    }
+  // A step named "Smoke test" counts when it probes something (plain curl
+  // against a deployed URL); the name alone is not evidence.
+  if (step.name && findings.probes.length > 0 && /smoke/i.test(step.name)) {
+    addOnce(findings.smokeTests, 'smoke:smoke test', 'smoke test', step.line);
+  }
+  if (findings.imageBuilds.length > 0) {
+    // The tags the step's builds are pushed with, for the container-image check.
+    const tags = [
+      ...new Set([
+        ...lines
+          .filter(l => PUSH_OR_USES.test(l.text) || isBuild(l))
+          .flatMap(l => imageTagsIn(l.text)),
+        // A tool that pushes what its own config names (goreleaser).
+        ...patterns.imageBuilds
+          .filter(r => r.tags && lines.some(l => r.pattern.test(l.text)))
+          .flatMap(r => r.tags!),
+      ]),
+    ];
+    if (tags.length > 0) findings.imageBuilds.forEach(b => (b.tags = tags));
   }
   findings.target = findTarget(fullText);
   findings.tools = [...tools].sort();

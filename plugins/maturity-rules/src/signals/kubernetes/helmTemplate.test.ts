@@ -1,5 +1,14 @@
 import { parseYaml } from '../yaml';
-import { applyChartValues, sanitizeHelmTemplate } from './helmTemplate';
+import {
+  applyChartValues,
+  ChartValues,
+  sanitizeHelmTemplate,
+} from './helmTemplate';
+
+const chartValues = (value: unknown): ChartValues => ({
+  value,
+  locate: () => ({ file: 'chart/values.yaml' }),
+});
 
 const TEMPLATE = `apiVersion: apps/v1
 kind: Deployment
@@ -31,11 +40,14 @@ describe('sanitizeHelmTemplate', () => {
     expect(text.split('\n')).toHaveLength(TEMPLATE.split('\n').length);
     const parsed = parseYaml(text);
     expect(parsed.errors).toEqual([]);
-    const value = applyChartValues(parsed.docs[0].value, {
-      replicas: 3,
-      image: { repository: 'ghcr.io/acme/app', tag: '1.2.3' },
-      resources: { cpu: '100m' },
-    }) as any;
+    const value = applyChartValues(
+      parsed.docs[0].value,
+      chartValues({
+        replicas: 3,
+        image: { repository: 'ghcr.io/acme/app', tag: '1.2.3' },
+        resources: { cpu: '100m' },
+      }),
+    ) as any;
     expect(value.metadata.name).toBe('HELM_TEMPLATE');
     expect(value.spec.replicas).toBe(3);
     const container = value.spec.template.spec.containers[0];
@@ -47,7 +59,7 @@ describe('sanitizeHelmTemplate', () => {
     expect(
       applyChartValues(
         { a: '.Values.missing', b: 'x-.Values.also.missing' },
-        {},
+        chartValues({}),
       ),
     ).toEqual({
       a: '.Values.missing',

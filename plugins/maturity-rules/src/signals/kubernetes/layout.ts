@@ -5,10 +5,25 @@ import { asString, asStringList, isRecord } from '../yaml';
 const KUSTOMIZATION = /(?:^|\/)kustomization\.ya?ml$/i;
 const VALUES_FILE = /^values(?:[-.][\w.-]+)?\.ya?ml$/i;
 const VALUES_ENV = /^values[-.]([\w-]+)\.ya?ml$/i;
+// Values files named for an environment: `values-prod.yaml`, `values/staging.yaml`.
+const ENVIRONMENT =
+  /^(?:dev|development|test|testing|qa|staging|stage|stg|uat|pre-?prod|prod|production|live)(?:[-_.][\w-]+)?$/i;
+const VALUES_DIR_ENV = /^values\/([\w.-]+)\.ya?ml$/i;
 const OVERLAY_ENV = /(?:^|\/)overlays\/([^/]+)\/kustomization\.ya?ml$/i;
 // A kustomization directly in a directory named like an environment.
 const ENV_DIR =
   /(?:^|\/)(dev|development|test|qa|staging|stage|uat|preprod|prod|production)\/kustomization\.ya?ml$/i;
+
+// Manifests of tests and e2e runs; an environment named test
+// (`overlays/test/`) is not one.
+const TEST_DIR =
+  /(?:^|\/)(?:test|tests|e2e|e2e-tests?|testdata|fixtures|__tests__)\//;
+const ENVIRONMENT_TEST_DIR = /(?:^|\/)(?:overlays|environments|envs)\/tests?\//;
+
+/** A file of a test or e2e fixture, not of the service's own deployment. */
+export function isTestFixture(path: string): boolean {
+  return TEST_DIR.test(path) && !ENVIRONMENT_TEST_DIR.test(path);
+}
 
 export function isKustomization(path: string): boolean {
   return KUSTOMIZATION.test(path);
@@ -88,6 +103,24 @@ export function helmCharts(
           .sort(),
       };
     });
+}
+
+/**
+ * The values files a chart is deployed with per environment: beside
+ * Chart.yaml as `values-<env>.yaml`, or in its `values/` folder as
+ * `<env>.yaml`. Variants that do not name an environment are left out.
+ */
+export function environmentValuesFiles(
+  paths: ReadonlyArray<string>,
+  chartDir: string,
+): string[] {
+  const prefix = chartDir ? `${chartDir}/` : '';
+  return paths.filter(p => {
+    if (!p.startsWith(prefix)) return false;
+    const rest = p.slice(prefix.length);
+    const env = VALUES_ENV.exec(rest)?.[1] ?? VALUES_DIR_ENV.exec(rest)?.[1];
+    return env !== undefined && ENVIRONMENT.test(env);
+  });
 }
 
 /** Environments visible as kustomize overlays and Helm values files. */

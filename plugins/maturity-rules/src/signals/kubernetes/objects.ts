@@ -1,5 +1,6 @@
 import {
   ContainerFacts,
+  FileLocation,
   KubernetesObjectFacts,
   WorkloadFacts,
 } from '../../model';
@@ -14,6 +15,14 @@ const POD_TEMPLATE: Record<string, string[]> = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   Rollout: ['spec', 'template'],
+  // A Knative Service; a core Service has no pod template.
+  Service: ['spec', 'template'],
+};
+
+/** Kinds whose name other API groups share: only these groups' objects are workloads. */
+const WORKLOAD_GROUP: Record<string, string> = {
+  Rollout: 'argoproj.io',
+  Service: 'serving.knative.dev',
 };
 
 function quantity(v: unknown): string | undefined {
@@ -71,9 +80,35 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/** Maps and lists a Helm template took from values, with the file that set them. */
+type Origins = ReadonlyMap<unknown, FileLocation>;
+
+/** Which of a container's blocks came from chart values, and from where. */
+function fromValues(
+  c: Record<string, unknown>,
+  podSpec: unknown,
+  origins: Origins,
+): ContainerFacts['fromValues'] {
+  const out: NonNullable<ContainerFacts['fromValues']> = {};
+  const set = (key: keyof typeof out, ...blocks: unknown[]) => {
+    const at = blocks.map(b => origins.get(b)).find(Boolean);
+    if (at) out[key] = at;
+  };
+  set('resources', c.resources);
+  set('readinessProbe', c.readinessProbe);
+  set('livenessProbe', c.livenessProbe);
+  set(
+    'securityContext',
+    c.securityContext,
+    getPath(podSpec, ['securityContext']),
+  );
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function containerFacts(
   c: Record<string, unknown>,
   podSc: SecurityContext,
+  values: ContainerFacts['fromValues'],
 ): ContainerFacts {
   const resources = isRecord(c.resources) ? c.resources : {};
   const pick = (v: unknown) => {
@@ -108,6 +143,9 @@ function containerFacts(
   if (image !== undefined) {
     facts.image = image;
   }
+  if (values) {
+    facts.fromValues = values;
+  }
   return facts;
 }
 
@@ -116,9 +154,11 @@ function workloadFacts(
   doc: Record<string, unknown>,
   kind: string,
   apiVersion: string,
+  origins: Origins,
 ): Omit<WorkloadFacts, 'file' | 'line' | 'source'> | undefined {
   const path = POD_TEMPLATE[kind];
-  if (!path || (kind === 'Rollout' && !apiVersion.startsWith('argoproj.io'))) {
+  const group = WORKLOAD_GROUP[kind];
+  if (!path || (group && !apiVersion.startsWith(group))) {
     return undefined;
   }
   const template = getPath(doc, path);
@@ -134,7 +174,9 @@ function workloadFacts(
     kind,
     ...(name !== undefined ? { name } : {}),
     containers: Array.isArray(containers)
-      ? containers.filter(isRecord).map(c => containerFacts(c, podSc))
+      ? containers
+          .filter(isRecord)
+          .map(c => containerFacts(c, podSc, fromValues(c, podSpec, origins)))
       : [],
     annotations: stringMap(getPath(metadata, ['annotations'])),
     labels: stringMap(getPath(metadata, ['labels'])),
@@ -181,10 +223,12 @@ function nonEmptyMap(v: unknown): boolean {
 /**
  * Reads one YAML document as a Kubernetes object (anything with string
  * `apiVersion` and `kind`), plus its workload facts when it has a pod template.
+ * `origins` are the blocks a Helm template took from values.
  */
 export function readKubernetesDoc(
   value: unknown,
   at: { file: string; line: number },
+  origins: Origins = new Map(),
 ):
   | { object: KubernetesObjectFacts; workload?: Omit<WorkloadFacts, 'source'> }
   | undefined {
@@ -215,6 +259,6 @@ export function readKubernetesDoc(
       object.mtlsMode = mode;
     }
   }
-  const workload = workloadFacts(value, kind, apiVersion);
+  const workload = workloadFacts(value, kind, apiVersion, origins);
   return { object, ...(workload ? { workload: { ...workload, ...at } } : {}) };
 }

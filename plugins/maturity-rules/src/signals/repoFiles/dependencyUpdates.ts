@@ -1,5 +1,6 @@
 import { RepoExtraction } from '../../model';
-import { isRecord } from '../yaml';
+import { asStringList, isRecord } from '../yaml';
+import { parseJson5 } from './json5';
 
 type DependencyUpdate = RepoExtraction['dependencyUpdates'][number];
 
@@ -14,23 +15,6 @@ export function isDependabotConfig(path: string): boolean {
   return /^\.github\/dependabot\.ya?ml$/.test(path);
 }
 
-/** JSON5 is JSON with comments and trailing commas in practice. */
-function parseJsonLoose(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const stripped = text
-      .replace(/^\s*\/\/.*$/gm, '')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/,(\s*[}\]])/g, '$1');
-    try {
-      return JSON.parse(stripped);
-    } catch {
-      return undefined;
-    }
-  }
-}
-
 /**
  * Renovate opens security PRs when `vulnerabilityAlerts` is configured (and
  * not disabled) or `osvVulnerabilityAlerts` is on. Renovate's own default
@@ -38,13 +22,20 @@ function parseJsonLoose(text: string): unknown {
  * `config:recommended` does not count.
  */
 export function readRenovate(file: string, text: string): DependencyUpdate {
-  const config = parseJsonLoose(text);
+  const config = parseJson5(text);
   let securityUpdates = false;
+  let sharedPresets: string[] = [];
   if (isRecord(config)) {
     const va = config.vulnerabilityAlerts;
     securityUpdates =
       (isRecord(va) && va.enabled !== false) ||
       config.osvVulnerabilityAlerts === true;
+    // An explicit `enabled: false` is the repository's last word.
+    if (!(isRecord(va) && va.enabled === false)) {
+      sharedPresets = (asStringList(config.extends) ?? []).filter(
+        isSharedPreset,
+      );
+    }
   } else {
     // Unparsable JSON5: fall back to the text.
     securityUpdates =
@@ -52,7 +43,22 @@ export function readRenovate(file: string, text: string): DependencyUpdate {
         text,
       );
   }
-  return { tool: 'renovate', file, line: 1, securityUpdates };
+  return {
+    tool: 'renovate',
+    file,
+    line: 1,
+    securityUpdates,
+    ...(sharedPresets.length && !securityUpdates ? { sharedPresets } : {}),
+  };
+}
+
+// Renovate's built-in preset namespaces (`config:recommended`, `:semanticCommits`, ...).
+const BUILTIN_PRESET =
+  /^(?:config|default|docker|group|helpers|monorepo|npm|packages|preview|replacements|schedule|security|workarounds|regexManagers|customManagers|abandonments|mergeConfidence)?:[\w.-]+(?:\(.*\))?$/;
+
+/** A preset from another repository or package: `github>org/repo`, `local>...`, `@org/x`. */
+function isSharedPreset(preset: string): boolean {
+  return !BUILTIN_PRESET.test(preset.trim());
 }
 
 /**

@@ -4,17 +4,17 @@ import {
   RepoExtraction,
 } from '../../model';
 import { getPath, isRecord } from '../yaml';
+import { dashboardObject, grafanaDashboardJson } from './dashboards';
 
-/** The parts of the extraction that platform files feed. */
+/** The parts of the extraction that platform files feed, every list present. */
 export type PlatformFacts = Pick<
   RepoExtraction,
   | 'policies'
-  | 'observability'
   | 'infrastructureAsCode'
   | 'gitops'
   | 'progressiveDelivery'
   | 'serviceMesh'
->;
+> & { observability: Required<RepoExtraction['observability']> };
 
 export function emptyPlatformFacts(): PlatformFacts {
   return {
@@ -24,6 +24,7 @@ export function emptyPlatformFacts(): PlatformFacts {
       slos: [],
       logPipelines: [],
       alertRules: [],
+      dashboards: [],
     },
     infrastructureAsCode: [],
     gitops: [],
@@ -61,15 +62,21 @@ function collectorHasLogs(v: Record<string, unknown>): boolean {
   );
 }
 
+// What puts workloads into a mesh: an opt-in injection label or annotation
+// (not an opt-out such as `sidecar.istio.io/inject: "false"`), or a mesh
+// policy object. Istio Gateway, VirtualService and ServiceEntry route
+// ingress traffic without any sidecar, so they are not evidence.
 const MESH: Array<{
   tool: 'istio' | 'linkerd' | 'cilium' | 'consul';
   api: RegExp;
-  meta: RegExp;
+  kinds?: RegExp;
+  meta?: RegExp;
 }> = [
   {
     tool: 'istio',
     api: /(^|\.)istio\.io\//,
-    meta: /"(?:sidecar\.istio\.io\/inject|istio-injection|istio\.io\/rev)":"(?:true|enabled|[\w-]+)"/,
+    kinds: /^(?:PeerAuthentication|AuthorizationPolicy|Sidecar)$/,
+    meta: /"sidecar\.istio\.io\/inject":"?true\b|"istio-injection":"enabled"|"istio\.io\/rev":"[\w.-]+"|"istio\.io\/dataplane-mode":"ambient"/,
   },
   {
     tool: 'linkerd',
@@ -77,14 +84,15 @@ const MESH: Array<{
     meta: /"linkerd\.io\/inject":"(?:enabled|ingress)"/,
   },
   {
+    // Cilium's own service mesh is its Envoy config; its network policies are a CNI feature.
     tool: 'cilium',
     api: /(^|\.)cilium\.io\//,
-    meta: /"io\.cilium\/[\w.-]+"|"service\.cilium\.io\//,
+    kinds: /EnvoyConfig$/,
   },
   {
     tool: 'consul',
     api: /consul\.hashicorp\.com\//,
-    meta: /"consul\.hashicorp\.com\/connect-inject":"true"/,
+    meta: /"consul\.hashicorp\.com\/connect-inject":"?true\b/,
   },
 ];
 
@@ -120,6 +128,11 @@ export function classifyObject(
     acc.gitops.push({ tool: 'argocd', ...at });
   } else if (group.endsWith('toolkit.fluxcd.io')) {
     acc.gitops.push({ tool: 'flux', ...at });
+  } else if (
+    group === 'configsync.gke.io' &&
+    (kind === 'RootSync' || kind === 'RepoSync')
+  ) {
+    acc.gitops.push({ tool: 'config-sync', ...at });
   }
 
   if (group === 'argoproj.io' && kind === 'Rollout') {
@@ -161,6 +174,8 @@ export function classifyObject(
       });
     }
   }
+  const dashboard = dashboardObject(o, value);
+  if (dashboard) acc.observability.dashboards.push(dashboard);
   if (group === 'fluentbit.fluent.io' || group === 'fluentd.fluent.io') {
     acc.observability.logPipelines.push({ tool: group.split('.')[0], ...at });
   } else if (group === 'logging.banzaicloud.io') {
@@ -175,7 +190,9 @@ export function classifyObject(
     getPath(value, ['spec', 'jobTemplate', 'spec', 'template', 'metadata']),
   ]);
   for (const m of MESH) {
-    if (m.api.test(apiVersion) || m.meta.test(meta)) {
+    const meshObject =
+      m.api.test(apiVersion) && (!m.kinds || m.kinds.test(kind));
+    if (meshObject || m.meta?.test(meta)) {
       acc.serviceMesh.push({ tool: m.tool, ...at });
     }
   }
@@ -243,6 +260,30 @@ export function classifyConfigDoc(
 }
 
 /** Non-YAML config files recognised by name and a cheap look at the text. */
+// ECS task definitions send container logs to a log service through a log
+// driver: CloudWatch Logs (awslogs), FireLens, Splunk.
+const LOG_DRIVER =
+  /\blogDriver["']?\s*[=:]\s*["'](awslogs|awsfirelens|splunk)["']/;
+
+// Config Sync (GKE's GitOps controller) set up in Terraform: the ACM module
+// with a repository to sync, or a fleet feature's `config_sync` block.
+const CONFIG_SYNC_TF =
+  /modules\/acm["'][\s\S]{0,600}?\bsync_repo\s*=|\bconfig_sync\s*\{[\s\S]{0,400}?\b(?:git|oci)\s*\{/;
+
+/** The 1-based line where `re` first matches, or undefined. */
+function lineOf(text: string, re: RegExp): number | undefined {
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
+}
+
+/** A log driver that ships the containers' logs, with its line. */
+function shippedContainerLogs(
+  text: string,
+): { tool: string; line: number } | undefined {
+  const m = LOG_DRIVER.exec(text);
+  return m ? { tool: m[1], line: lineOf(text, LOG_DRIVER)! } : undefined;
+}
+
 export function classifyTextFile(
   path: string,
   text: string,
@@ -253,6 +294,11 @@ export function classifyTextFile(
     acc.policies.push({ file: path, engine: 'rego' });
   } else if (/\.tf$/.test(base)) {
     acc.infrastructureAsCode.push({ tool: 'terraform', file: path, line: 1 });
+    const shipped = shippedContainerLogs(text);
+    if (shipped)
+      acc.observability.logPipelines.push({ ...shipped, file: path });
+    const sync = lineOf(text, CONFIG_SYNC_TF);
+    if (sync) acc.gitops.push({ tool: 'config-sync', file: path, line: sync });
   } else if (/\.tofu$/.test(base)) {
     acc.infrastructureAsCode.push({ tool: 'opentofu', file: path, line: 1 });
   } else if (
@@ -272,5 +318,8 @@ export function classifyTextFile(
     });
   } else if (/^Pulumi\.ya?ml$/.test(base)) {
     acc.infrastructureAsCode.push({ tool: 'pulumi', file: path, line: 1 });
+  } else if (/\.json$/i.test(base)) {
+    const dashboard = grafanaDashboardJson(path, text);
+    if (dashboard) acc.observability.dashboards.push(dashboard);
   }
 }

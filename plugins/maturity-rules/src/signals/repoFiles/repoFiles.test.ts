@@ -59,6 +59,38 @@ describe('dependency updates', () => {
     ).toBe(true);
   });
 
+  it('Renovate: a preset kept in another repository may turn security updates on', () => {
+    const read = (config: object) =>
+      readRenovate('.github/renovate.json5', JSON.stringify(config));
+    expect(
+      read({ extends: ['config:recommended', 'github>acme/renovate-config'] })
+        .sharedPresets,
+    ).toEqual(['github>acme/renovate-config']);
+    expect(
+      read({ extends: ['local>acme/presets:base'] }).sharedPresets,
+    ).toEqual(['local>acme/presets:base']);
+    expect(read({ extends: ['@acme/renovate-config'] }).sharedPresets).toEqual([
+      '@acme/renovate-config',
+    ]);
+    // Built-in presets are known; an explicit setting decides.
+    for (const config of [
+      {
+        extends: [
+          'config:recommended',
+          ':semanticCommits',
+          'helpers:pinGitHubActionDigests',
+        ],
+      },
+      { extends: ['github>acme/x'], vulnerabilityAlerts: { enabled: false } },
+      {
+        extends: ['github>acme/x'],
+        vulnerabilityAlerts: { labels: ['security'] },
+      },
+    ]) {
+      expect(read(config).sharedPresets).toBeUndefined();
+    }
+  });
+
   it('Dependabot: any updates entry counts', () => {
     const doc = parseYaml(
       'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    open-pull-requests-limit: 0\n',
@@ -191,6 +223,59 @@ metadata:
     expect(acc.infrastructureAsCode.map(i => i.tool)).toEqual(['terraform']);
     expect(acc.observability.logPipelines.map(l => l.tool)).toEqual([
       'fluent-bit',
+    ]);
+  });
+
+  it('takes Config Sync, set up in Terraform or as a RootSync, as GitOps', () => {
+    const acc = emptyPlatformFacts();
+    classifyTextFile(
+      'iac/acm.tf',
+      'module "acm" {\n  source = "terraform-google-modules/kubernetes-engine/google//modules/acm"\n  sync_repo = var.repo\n}\n',
+      acc,
+    );
+    classifyTextFile(
+      'iac/fleet.tf',
+      'resource "google_gke_hub_feature_membership" "m" {\n  configmanagement {\n    config_sync {\n      git {\n        sync_repo = "https://example.com/r"\n      }\n    }\n  }\n}\n',
+      acc,
+    );
+    // The module without a repository to sync is only policy management.
+    classifyTextFile(
+      'iac/policy.tf',
+      'module "acm" {\n  source = "x//modules/acm"\n}\n',
+      acc,
+    );
+    classifyObject(
+      {
+        file: 'clusters/prod/root-sync.yaml',
+        line: 1,
+        apiVersion: 'configsync.gke.io/v1beta1',
+        kind: 'RootSync',
+        name: 'root',
+      },
+      { apiVersion: 'configsync.gke.io/v1beta1', kind: 'RootSync' },
+      acc,
+    );
+    expect(acc.gitops).toEqual([
+      { tool: 'config-sync', file: 'iac/acm.tf', line: 2 },
+      { tool: 'config-sync', file: 'iac/fleet.tf', line: 3 },
+      { tool: 'config-sync', file: 'clusters/prod/root-sync.yaml', line: 1 },
+    ]);
+  });
+
+  it('takes an ECS log driver in Terraform as a logs pipeline, with its line', () => {
+    const acc = emptyPlatformFacts();
+    classifyTextFile(
+      'terraform/ecs.tf',
+      'resource "aws_ecs_task_definition" "app" {\n  container_definitions = jsonencode([{\n    logConfiguration = {\n      logDriver = "awslogs"\n    }\n  }])\n}\n',
+      acc,
+    );
+    classifyTextFile(
+      'terraform/other.tf',
+      '# logDriver = "none" is not shipped\nresource "x" "y" {}\n',
+      acc,
+    );
+    expect(acc.observability.logPipelines).toEqual([
+      { tool: 'awslogs', file: 'terraform/ecs.tf', line: 4 },
     ]);
   });
 });

@@ -15,6 +15,7 @@ import {
   fail,
   fileEvidence,
   pass,
+  unknown,
   withRepository,
 } from './evaluators';
 import {
@@ -131,11 +132,6 @@ const imageName = (ref: string) =>
     .split('/')
     .pop() ?? '';
 
-const undecided = (
-  message: string,
-  evidence: CheckEvidence[],
-): MaturityCheckOutcome => ({ status: 'unknown', message, evidence });
-
 // Objects that deploy images named elsewhere (a remote chart, another repository).
 const REMOTE_IMAGE_KINDS = ['HelmRelease', 'Application', 'ApplicationSet'];
 
@@ -213,7 +209,7 @@ export function evaluateContainerImage(
         .map(i => ({ at: i.at, what: `${i.how} ${i.ref}` })),
     ];
     if (hidden.length > 0) {
-      return undecided(
+      return unknown(
         `Which tag the image ships with is not visible: ${
           hidden[0].what
         } (${where(
@@ -238,7 +234,7 @@ export function evaluateContainerImage(
       REMOTE_IMAGE_KINDS.includes(o.kind),
     );
     if (remote) {
-      return undecided(
+      return unknown(
         `No image is named in the repository; the images come from what ${
           remote.kind
         }${remote.name ? ` ${remote.name}` : ''} (${where(

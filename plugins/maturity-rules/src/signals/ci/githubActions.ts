@@ -189,19 +189,26 @@ const TRIAGE_PR_TYPES = new Set([
   'converted_to_draft',
 ]);
 
+/** Whether the workflow has events and each, with its config, passes `test`. */
+function everyEvent(
+  on: unknown,
+  test: (name: string, config: unknown) => boolean,
+): boolean {
+  const all = [...workflowEvents(on)];
+  return all.length > 0 && all.every(([name, config]) => test(name, config));
+}
+
+/** The `types:` of an event's config, if listed. */
+const eventTypes = (config: unknown) =>
+  isRecord(config) ? asStringList(config.types) : undefined;
+
 /** Whether every event of a workflow's `on:` is a triage event. */
 function isTriageOnly(on: unknown): boolean {
-  const all = [...workflowEvents(on)];
-  return (
-    all.length > 0 &&
-    all.every(([name, config]) => {
-      if (name === 'pull_request_target') {
-        const types = isRecord(config) ? asStringList(config.types) : undefined;
-        return !!types?.length && types.every(t => TRIAGE_PR_TYPES.has(t));
-      }
-      return TRIAGE_EVENTS.has(name);
-    })
-  );
+  return everyEvent(on, (name, config) => {
+    if (name !== 'pull_request_target') return TRIAGE_EVENTS.has(name);
+    const types = eventTypes(config);
+    return !!types?.length && types.every(t => TRIAGE_PR_TYPES.has(t));
+  });
 }
 
 // Token scopes whose write access can neither push code or tags, publish a
@@ -262,16 +269,14 @@ const DESCRIBED_EVENTS = new Set([
  * described. A closed pull request is a merge, which the triggers do not say.
  */
 function describedEvents(on: unknown): boolean {
-  const all = [...workflowEvents(on)];
-  const onClose = (name: string, config: unknown) =>
-    name.startsWith('pull_request') &&
-    isRecord(config) &&
-    (asStringList(config.types) ?? []).includes('closed');
-  return (
-    all.length > 0 &&
-    all.every(
-      ([name, config]) => DESCRIBED_EVENTS.has(name) && !onClose(name, config),
-    )
+  return everyEvent(
+    on,
+    (name, config) =>
+      DESCRIBED_EVENTS.has(name) &&
+      !(
+        name.startsWith('pull_request') &&
+        (eventTypes(config) ?? []).includes('closed')
+      ),
   );
 }
 

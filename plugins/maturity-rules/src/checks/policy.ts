@@ -1,10 +1,16 @@
-import { MaturityCheckOutcome, MaturitySignals, WorkloadFacts } from '../model';
+import {
+  HELM_INCLUDE,
+  MaturityCheckOutcome,
+  MaturitySignals,
+  WorkloadFacts,
+} from '../model';
 import {
   annotationEvidence,
   EvaluatorMap,
   fail,
   fileEvidence,
   pass,
+  unknown,
   withRepository,
 } from './evaluators';
 import { annotationsMatching, firstAnnotation } from './entityFields';
@@ -98,6 +104,14 @@ const isSet = (value: unknown) =>
  * Level 2, Policy: resource use is measurable: every container requests cpu
  * and memory, and the workload's metrics are scraped.
  */
+/** The named template a Helm workload takes pod annotations from, if any. */
+function includedAnnotations(workload: WorkloadFacts): string | undefined {
+  const key = Object.keys(workload.annotations ?? {}).find(k =>
+    k.startsWith(`${HELM_INCLUDE}.`),
+  );
+  return key ? workload.annotations[key] : undefined;
+}
+
 export function evaluateResourceMetrics(
   signals: MaturitySignals,
 ): MaturityCheckOutcome {
@@ -161,6 +175,21 @@ export function evaluateResourceMetrics(
     const scraped = mustScrape.filter(w =>
       annotationTrue(w, 'prometheus.io/scrape'),
     );
+    // Annotations a named template adds (`include "x.podAnnotations"`) are
+    // not evaluated: they may hold the scrape annotation.
+    const included = mustScrape
+      .map(w => ({ w, name: includedAnnotations(w) }))
+      .find(i => i.name);
+    if (scraped.length === 0 && included) {
+      return unknown(
+        `${requests}; whether metrics are scraped is not known: the pod annotations of ${workloadName(
+          included.w,
+        )} in ${included.w.file} come from the named template ${
+          included.name
+        }, which is not evaluated.`,
+        [fileEvidence(included.w, `include "${included.name}"`)],
+      );
+    }
     if (scraped.length === 0) {
       const unscraped = mustScrape[0];
       return fail(

@@ -224,6 +224,14 @@ export interface ContainerFacts {
   };
 }
 
+/**
+ * In a Helm workload's `annotations` and `labels`: a key `HELM_INCLUDE.<line>`
+ * stands where a named template is included (`{{ include "x.podAnnotations" . }}`);
+ * its value is the template's name. What that template adds is not known.
+ * @public
+ */
+export const HELM_INCLUDE = 'HELM_INCLUDE';
+
 /** A workload with pod template: Deployment, StatefulSet, DaemonSet, Job, CronJob, Argo Rollout. */
 /** @public */
 export interface WorkloadFacts extends FileLocation {

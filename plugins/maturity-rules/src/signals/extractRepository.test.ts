@@ -151,7 +151,6 @@ describe('extractRepository', () => {
       {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        name: 'HELM_TEMPLATE',
         file: 'chart/templates/ok.yaml',
         line: 1,
       },

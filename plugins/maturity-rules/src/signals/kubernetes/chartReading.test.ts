@@ -97,7 +97,7 @@ describe('resources, probes and securityContext from the chart values', () => {
     });
     expect(outcome.status).toBe('fail');
     expect(outcome.message).toBe(
-      'Container svc in Deployment HELM_TEMPLATE (chart/templates/deployment.yaml:1) does not set requests.cpu, requests.memory, limits.memory (resources from chart/values.yaml:2).',
+      'Container svc in Deployment (chart/templates/deployment.yaml:1) does not set requests.cpu, requests.memory, limits.memory (resources from chart/values.yaml:2).',
     );
     expect(evidenceFiles(outcome)).toEqual([
       'chart/templates/deployment.yaml:1',
@@ -138,7 +138,7 @@ describe('resources, probes and securityContext from the chart values', () => {
     });
     expect(outcome.status).toBe('fail');
     expect(outcome.message).toBe(
-      'Container svc in Deployment HELM_TEMPLATE (chart/templates/deployment.yaml:1 with chart/values-production.yaml) does not set limits.memory (resources from chart/values-production.yaml:2).',
+      'Container svc in Deployment (chart/templates/deployment.yaml:1 with chart/values-production.yaml) does not set limits.memory (resources from chart/values-production.yaml:2).',
     );
   });
 });
@@ -289,5 +289,41 @@ spec:
     expect(verdict(evaluateAutoscaling, fixture).message).toBe(
       'Scales automatically: HorizontalPodAutoscaler fixture in tests/manifests/hpa.yaml.',
     );
+  });
+});
+
+describe('pod annotations from a named template', () => {
+  const withInclude = DEPLOYMENT.replace(
+    `      {{- with .Values.podAnnotations }}
+      annotations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}`,
+    `      annotations:
+        {{- include "svc.podAnnotations" . | nindent 8 }}
+        {{- include "svc.extraAnnotations" . | nindent 8 }}`,
+  );
+
+  it('leave scraping unknown, naming the template, rather than failing it', () => {
+    const outcome = verdict(evaluateResourceMetrics, {
+      ...CHART,
+      'chart/values.yaml': RESOURCES,
+      'chart/templates/deployment.yaml': withInclude,
+    });
+    expect(outcome.status).toBe('unknown');
+    expect(outcome.message).toContain(
+      'the pod annotations of Deployment in chart/templates/deployment.yaml come from the named template svc.podAnnotations, which is not evaluated',
+    );
+  });
+
+  it('do not hide a scrape annotation written beside them', () => {
+    const outcome = verdict(evaluateResourceMetrics, {
+      ...CHART,
+      'chart/values.yaml': RESOURCES,
+      'chart/templates/deployment.yaml': withInclude.replace(
+        '        {{- include "svc.extraAnnotations" . | nindent 8 }}',
+        '        prometheus.io/scrape: "true"',
+      ),
+    });
+    expect(outcome.status).toBe('pass');
   });
 });

@@ -1,4 +1,4 @@
-import { FileLocation } from '../../model';
+import { FileLocation, HELM_INCLUDE } from '../../model';
 import { isRecord } from '../yaml';
 import {
   Dot,
@@ -14,6 +14,9 @@ const CONTROL =
 // `toYaml .Values.x | nindent 8`, `.Values.x | toYaml | indent 8`, `toYaml .`
 const TO_YAML = /^(?:toYaml\s+(\S+)|(\S+)\s*\|\s*toYaml)(?=\s|$)/;
 const INDENT = /\|\s*n?indent\s+(\d+)/;
+// `include "chart.podAnnotations" . | nindent 8`: a named template's output.
+const INCLUDE = /^include\s+"([^"]+)"/;
+
 const REF = /^(?:toYaml\s+)?(\$?\.[\w.-]*)(?=\s*(?:\||$))/;
 /** The value of a placeholder key whose values are spliced into its map. */
 const SPLICE = 'HELM_SPLICE';
@@ -104,7 +107,8 @@ function inSequence(
  * Makes a Helm template parse as YAML without rendering it, keeping line
  * numbers: branches that the chart's values switch off become empty lines;
  * a line of only `{{ toYaml .Values.x | nindent 8 }}` becomes the key
- * `.Values.x: HELM_SPLICE` at that indent; other lines of only actions
+ * `.Values.x: HELM_SPLICE` at that indent, one of only `{{ include "name" }}`
+ * the key `HELM_INCLUDE.<line>: name`; other lines of only actions
  * become empty; an inline `{{ .Values.a.b }}` becomes the text `.Values.a.b`
  * (anything else `HELM_TEMPLATE`). {@link applyChartValues} fills them in.
  * Without `values` (no readable values.yaml) no branch is known to be off:
@@ -153,11 +157,19 @@ export function sanitizeHelmTemplate(text: string, values?: unknown): string {
     // Only actions: at most a toYaml of values, spliced in as a placeholder key.
     const only = inline.length === 1 ? inline[0] : undefined;
     const indent = Number(INDENT.exec(only?.expr ?? '')?.[1] ?? indentOf(line));
-    out.push(
-      only?.toYaml && !inSequence(out, lines, index, indent)
-        ? `${' '.repeat(indent)}.Values.${only.toYaml}: ${SPLICE}`
-        : '',
-    );
+    const included = only && INCLUDE.exec(only.expr)?.[1];
+    if (!only || inSequence(out, lines, index, indent)) {
+      out.push('');
+    } else if (only.toYaml) {
+      out.push(`${' '.repeat(indent)}.Values.${only.toYaml}: ${SPLICE}`);
+    } else if (included) {
+      // One key per line, so two includes in one map do not collide.
+      out.push(
+        `${' '.repeat(indent)}${HELM_INCLUDE}.${index + 1}: ${included}`,
+      );
+    } else {
+      out.push('');
+    }
   });
   return out.join('\n');
 }

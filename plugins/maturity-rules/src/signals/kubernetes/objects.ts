@@ -169,7 +169,7 @@ function workloadFacts(
     'runAsUser',
   ]);
   const containers = getPath(podSpec, ['containers']);
-  const name = asString(getPath(doc, ['metadata', 'name']));
+  const name = objectName(doc);
   return {
     kind,
     ...(name !== undefined ? { name } : {}),
@@ -220,6 +220,12 @@ function nonEmptyMap(v: unknown): boolean {
   return isRecord(v) && Object.keys(v).length > 0;
 }
 
+/** `metadata.name`, unless a Helm template makes it (then it is not known here). */
+function objectName(value: unknown): string | undefined {
+  const name = asString(getPath(value, ['metadata', 'name']));
+  return name?.includes('HELM_TEMPLATE') ? undefined : name;
+}
+
 /**
  * Reads one YAML document as a Kubernetes object (anything with string
  * `apiVersion` and `kind`), plus its workload facts when it has a pod template.
@@ -241,7 +247,7 @@ export function readKubernetesDoc(
     return undefined;
   }
   const object: KubernetesObjectFacts = { ...at, apiVersion, kind };
-  const name = asString(getPath(value, ['metadata', 'name']));
+  const name = objectName(value);
   if (name !== undefined) {
     object.name = name;
   }

@@ -277,7 +277,7 @@ export const BUILTIN_CHECKS: readonly MaturityCheckDefinition[] = [
     kind: 'required',
     weight: 3,
     signal: 'repository',
-    rule: 'A CI configuration is in the repository: `.github/workflows/*.y*ml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/config.yml`, `azure-pipelines.yml`, `.tekton/`, `bitbucket-pipelines.yml` or `.drone.yml`.',
+    rule: 'A CI configuration is in the repository: `.github/workflows/*.y*ml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/config.yml`, `azure-pipelines.yml`, `.tekton/`, `bitbucket-pipelines.yml`, `.drone.yml` or `cloudbuild.yaml` (Google Cloud Build).',
     remediation:
       'Commit the pipeline next to the code, e.g. `.github/workflows/ci.yml` that builds and tests every push, `.gitlab-ci.yml` or a `Jenkinsfile`.',
     modelReference: 'Level 2 Operate, Process: CI/CD',

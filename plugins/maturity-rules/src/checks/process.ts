@@ -123,7 +123,7 @@ function describePipelines(pipelines: CiPipeline[]): string {
 
 const KNOWN_CI = Object.keys(CI_SYSTEM_NAMES);
 const NO_CI_CONFIG =
-  'no GitHub Actions workflow, .gitlab-ci.yml, Jenkinsfile, .circleci/config.yml, azure-pipelines.yml, .tekton/, bitbucket-pipelines.yml or .drone.yml';
+  'no GitHub Actions workflow, .gitlab-ci.yml, Jenkinsfile, .circleci/config.yml, azure-pipelines.yml, .tekton/, bitbucket-pipelines.yml, .drone.yml or cloudbuild.yaml';
 
 /**
  * Level 1, Process: any CI pipeline, in the repository or named by a CI

@@ -8,6 +8,11 @@ export interface ToolRule {
   pattern: RegExp;
   /** An image build driven by its own config (goreleaser): the references it pushes. */
   tags?: string[];
+  /**
+   * Words of which one must be in the line (lower case) before the pattern
+   * is tried: a cheap test in front of a costly pattern.
+   */
+  requires?: string[];
 }
 
 /** A scanner rule; `kind` decides which checks it feeds. */
@@ -49,7 +54,11 @@ export interface ToolPatterns {
 const notInstalling = (word: string) =>
   new RegExp(String.raw`(?<!\b(?:install|add)\b[^&|;]*)\b${word}\b`);
 
-const rule = (tool: string, pattern: RegExp): ToolRule => ({ tool, pattern });
+const rule = (
+  tool: string,
+  pattern: RegExp,
+  requires?: string[],
+): ToolRule => ({ tool, pattern, ...(requires ? { requires } : {}) });
 const scanner = (
   kind: ScannerKind,
   tool: string,
@@ -101,13 +110,17 @@ export const defaultToolPatterns: ToolPatterns = {
     rule('k6', /\bk6\s+run\b|grafana\/k6-action|grafana\/run-k6-action/),
     rule('newman', /\bnewman\s+run\b/),
     // A script or target named for it: `make e2e`, `./smoke-test.sh`, `npm run test:e2e`.
+    // (A script name is matched from its start only: scanning from every
+    // character of a long line would be quadratic.)
     rule(
       'smoke test',
-      /\b(?:g?make|task|just|npm\s+run|yarn|pnpm)\s+(?:[\w.=-]+\s+)*[\w:-]*smoke[\w:-]*|[\w./-]*smoke[\w.-]*\.sh\b/i,
+      /\b(?:g?make|task|just|npm\s+run|yarn|pnpm)\s+(?:[\w.=-]+\s+)*[\w:-]*smoke[\w:-]*|(?<![\w./-])[\w./-]*smoke[\w.-]*\.sh\b/i,
+      ['smoke'],
     ),
     rule(
       'e2e test',
-      /\b(?:g?make|task|just|npm\s+run|yarn|pnpm)\s+(?:[\w.=-]+\s+)*[\w:-]*(?:e2e|end-to-end)[\w:-]*|[\w./-]*e2e[\w.-]*\.sh\b/,
+      /\b(?:g?make|task|just|npm\s+run|yarn|pnpm)\s+(?:[\w.=-]+\s+)*[\w:-]*(?:e2e|end-to-end)[\w:-]*|(?<![\w./-])[\w./-]*e2e[\w.-]*\.sh\b/,
+      ['e2e', 'end-to-end'],
     ),
   ],
   imageBuilds: [
@@ -166,6 +179,7 @@ export const defaultToolPatterns: ToolPatterns = {
     rule(
       'deploy script',
       /\b(?:g?make|task|just)\s+(?:[\w.=-]+\s+)*deploy[\w:-]*|\b(?:npm\s+run|yarn|pnpm)\s+deploy[\w:-]*|(?:^|[\s/])deploy[\w.-]*\.sh\b/,
+      ['deploy'],
     ),
   ],
   localInstances: [

@@ -127,6 +127,7 @@ function packageScriptRules(
   out: Record<Kind, ToolRule[]>,
   patterns: ToolPatterns,
   text: string | undefined,
+  ciTexts: string[],
 ): void {
   if (!text) return;
   let scripts: unknown;
@@ -141,7 +142,10 @@ function packageScriptRules(
       (e): e is [string, string] => typeof e[1] === 'string',
     ),
   );
+  // Only scripts CI can name (`npm run test:e2e`): a package.json may have dozens.
+  const words = new Set(ciTexts.flatMap(t => t.split(/[^\w.:/-]+/)));
   for (const [name, script] of all) {
+    if (!words.has(name)) continue;
     // One level down: a script that runs another script.
     const called = [
       ...script.matchAll(/\b(?:npm|yarn|pnpm)\s+(?:run\s+)?([\w:.-]+)/g),
@@ -262,7 +266,7 @@ export function buildTargetRules(
     localInstances: [],
   };
   makeRules(out, patterns, texts, ciTexts);
-  packageScriptRules(out, patterns, texts.get('package.json'));
+  packageScriptRules(out, patterns, texts.get('package.json'), ciTexts);
   const first = (re: RegExp) => {
     const path = paths.find(p => re.test(p));
     return path ? yaml.get(path)?.[0] : undefined;

@@ -1,5 +1,5 @@
 import { FileLocation, FoundScanner, FoundTool, ImageBuild } from '../../model';
-import { ToolPatterns } from '../tools';
+import { ToolPatterns, ToolRule } from '../tools';
 import { imageTagsIn } from './imageTags';
 
 /** One command line of a step, with its line in the file when known. */
@@ -42,10 +42,12 @@ export interface StepFindings {
 
 // Where a rendered environment shows in a command: a kustomize overlay dir
 // or a Helm values file for one environment.
+// Each starts where a path starts: tried from every character of a long
+// step, `(?:[\w.-]+\/)*` alone would be quadratic.
 const TARGET_PATTERNS = [
-  /(?:[\w.-]+\/)*overlays\/[\w.-]+/,
-  /(?:[\w.-]+\/)*values[-.][\w.-]+?\.ya?ml/,
-  /(?:[\w.-]+\/)*(?:environments|envs)\/[\w.-]+/,
+  /(?<![\w./-])(?:[\w.-]+\/)*overlays\/[\w.-]+/,
+  /(?<![\w./-])(?:[\w.-]+\/)*values[-.][\w.-]+?\.ya?ml/,
+  /(?<![\w./-])(?:[\w.-]+\/)*(?:environments|envs)\/[\w.-]+/,
 ];
 
 export function findTarget(text: string): string | undefined {
@@ -154,6 +156,10 @@ export function recognizeStep(
   };
 
   for (const l of lines) {
+    let lower: string | undefined;
+    const tried = (r: ToolRule) =>
+      !r.requires ||
+      r.requires.some(w => (lower ??= l.text.toLowerCase()).includes(w));
     for (const [list, rules, prefix] of [
       [findings.tests, patterns.tests, 'test'],
       [findings.smokeTests, patterns.smokeTests, 'smoke'],
@@ -163,7 +169,7 @@ export function recognizeStep(
       [findings.probes, patterns.probes, 'probe'],
     ] as const) {
       for (const r of rules) {
-        if (r.pattern.test(l.text)) {
+        if (tried(r) && r.pattern.test(l.text)) {
           addOnce(list, `${prefix}:${r.tool}`, r.tool, l.line ?? step.line);
         }
       }

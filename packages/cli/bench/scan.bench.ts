@@ -117,6 +117,8 @@ function generate(count: number): string {
   git('add', '.');
   git(
     '-c',
+    'gc.auto=0',
+    '-c',
     'user.name=bench',
     '-c',
     'user.email=bench@example.com',
@@ -148,7 +150,7 @@ function main() {
         times[Math.floor(times.length / 2)],
       )} (${ms(times[0])}-${ms(times[times.length - 1])})\n`,
   );
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }
 
 main();

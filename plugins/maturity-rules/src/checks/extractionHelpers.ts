@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { CheckEvidence } from '@cnmaturity/plugin-maturity-common';
 import {
   CiDeploy,
@@ -83,6 +84,7 @@ const TOOL_NAMES: Array<[string, string]> = [
   ['dependabot', 'Dependabot'],
   ['argocd', 'Argo CD'],
   ['flux', 'Flux'],
+  ['config-sync', 'Config Sync'],
   ['argo-rollouts', 'Argo Rollouts'],
   ['flagger', 'Flagger'],
   ['fluent-bit', 'Fluent Bit'],
@@ -152,4 +154,57 @@ export function triggersNotInRepository(
     } runs on triggers configured outside the repository (Google Cloud Build), so when it runs cannot be read.`,
     evidence: [{ type: 'file', label: outside.file }],
   };
+}
+
+const dirOf = (path: string) =>
+  posix.dirname(path) === '.' ? '' : posix.dirname(path);
+const under = (path: string, dir: string) =>
+  dir === '' || path === dir || path.startsWith(`${dir}/`);
+
+// Objects that deploy workloads named elsewhere: a chart, an application.
+const WORKLOAD_DEPLOYERS = [
+  'HelmRelease',
+  'Application',
+  'ApplicationSet',
+  'Kustomization',
+  'RootSync',
+  'RepoSync',
+];
+
+/**
+ * Whether an environment deploys any workload: a kustomize overlay whose
+ * tree (its folder and what its kustomizations pull in, bases and components
+ * included) holds no workload, nor a HelmRelease or Application that
+ * deploys one, only adds configuration. A remote resource may hold
+ * workloads, so it counts; a Helm values file or a CI environment counts.
+ */
+export function environmentDeploysWorkloads(
+  extraction: RepoExtraction,
+  environment: RepoExtraction['environments'][number],
+): boolean {
+  if (environment.via !== 'kustomize-overlay') return true;
+  const reached = new Set([dirOf(environment.file)]);
+  const pending = [...reached];
+  while (pending.length > 0 && reached.size < 100) {
+    const dir = pending.pop()!;
+    for (const k of extraction.kustomize.filter(x => dirOf(x.file) === dir)) {
+      for (const resource of k.resources) {
+        if (/^[a-z]+:\/\/|^(?:github\.com|gitlab\.com)\//i.test(resource)) {
+          return true;
+        }
+        const target = posix.normalize(posix.join(dir, resource));
+        if (!target.startsWith('..') && !reached.has(target)) {
+          reached.add(target);
+          pending.push(target);
+        }
+      }
+    }
+  }
+  const inTree = (file: string) => [...reached].some(dir => under(file, dir));
+  return (
+    extraction.workloads.some(w => inTree(w.file)) ||
+    extraction.kubernetesObjects.some(
+      o => WORKLOAD_DEPLOYERS.includes(o.kind) && inTree(o.file),
+    )
+  );
 }

@@ -14,6 +14,7 @@ import {
   pipeline,
   repoFor,
   scanner as baseScanner,
+  workload,
 } from '../testUtils/extractions';
 import { emptyExtraction, signalsFor } from '../testUtils/signals';
 import {
@@ -900,6 +901,12 @@ describe('process.autoscaling', () => {
   ]);
 });
 
+const productionOverlay = {
+  name: 'production',
+  via: 'kustomize-overlay' as const,
+  file: 'deploy/overlays/production/kustomization.yaml',
+};
+
 describe('process.continuous-deployment', () => {
   runCases(evaluateContinuousDeployment, [
     [
@@ -909,19 +916,59 @@ describe('process.continuous-deployment', () => {
       `Every merge to the default branch deploys to production (${CI}) without a manual step.`,
     ],
     [
-      'passes on GitOps with a production overlay',
+      'passes on GitOps with a production overlay of the service',
       repo({
         gitops: [{ tool: 'argocd', file: 'argocd/app.yaml' }],
-        environments: [
+        environments: [productionOverlay],
+        kustomize: [
           {
-            name: 'production',
-            via: 'kustomize-overlay',
             file: 'deploy/overlays/production/kustomization.yaml',
+            resources: ['../../base'],
+          },
+        ],
+        workloads: [workload()],
+      }),
+      'pass',
+      'Argo CD syncs production from Git (argocd/app.yaml, deploy/overlays/production/kustomization.yaml).',
+    ],
+    [
+      'fails on GitOps with a production overlay that only adds configuration',
+      repo({
+        gitops: [{ tool: 'config-sync', file: 'iac/acm.tf' }],
+        environments: [productionOverlay],
+        kustomize: [
+          {
+            file: 'deploy/overlays/production/kustomization.yaml',
+            resources: ['namespace.yaml', 'configmap.yaml'],
+          },
+        ],
+        workloads: [workload({ file: 'apps/checkout/deployment.yaml' })],
+      }),
+      'fail',
+      'No continuous deployment: Config Sync is configured in iac/acm.tf, but no production environment is visible.',
+    ],
+    [
+      'passes on a production overlay whose HelmRelease deploys the service',
+      repo({
+        gitops: [{ tool: 'flux', file: 'clusters/production/apps.yaml' }],
+        environments: [productionOverlay],
+        kustomize: [
+          {
+            file: 'deploy/overlays/production/kustomization.yaml',
+            resources: ['../../base/app'],
+          },
+        ],
+        kubernetesObjects: [
+          {
+            apiVersion: 'helm.toolkit.fluxcd.io/v2',
+            kind: 'HelmRelease',
+            name: 'app',
+            file: 'deploy/base/app/release.yaml',
           },
         ],
       }),
       'pass',
-      'Argo CD syncs production from Git (argocd/app.yaml, deploy/overlays/production/kustomization.yaml).',
+      'Flux syncs production from Git',
     ],
     [
       'fails on a manual production step',

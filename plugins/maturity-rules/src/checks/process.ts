@@ -24,6 +24,7 @@ import {
 } from './entityFields';
 import {
   deploysOf,
+  environmentDeploysWorkloads,
   lc,
   listing,
   renderedEvidence,
@@ -750,9 +751,12 @@ export function evaluateContinuousDeployment(
     // Approximation of GitOps auto-sync: the sync policy lives in the
     // Application/Kustomization, which the extraction does not carry.
     const gitops = extraction.gitops[0];
+    // An overlay that only adds configuration (a namespace, a ConfigMap)
+    // syncs no service to production.
     const environment =
-      extraction.environments.find(e => isProduction(e.name)) ??
-      production.map(d => ({ ...d, name: d.environment ?? '' }))[0];
+      extraction.environments.find(
+        e => isProduction(e.name) && environmentDeploysWorkloads(extraction, e),
+      ) ?? production.map(d => ({ ...d, name: d.environment ?? '' }))[0];
     if (gitops && environment) {
       return pass(
         `${toolName(gitops.tool)} syncs ${environment.name} from Git (${

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   isRelevantRepoFile,
+  oversizedNote,
   RepoFile,
 } from '@cnmaturity/plugin-maturity-rules';
 
@@ -118,7 +119,7 @@ export function readCheckout(
     } else if (stat.size > maxFileBytes) {
       skipped.push({
         file,
-        message: `Skipped: ${stat.size} bytes is more than the limit of ${maxFileBytes} bytes`,
+        message: oversizedNote(stat.size, maxFileBytes),
       });
     } else {
       files.push({ path: file, content: fs.readFileSync(real) });

@@ -7,7 +7,7 @@
  */
 export { main, EXIT } from './main';
 export type { Io } from './main';
-export { scan, DEFAULT_MAX_FILE_BYTES } from './scan';
+export { scan } from './scan';
 export type { ScanOptions, ScanReport } from './scan';
 export { toJsonReport } from './format/json';
 export type { JsonReport } from './format/json';

@@ -7,6 +7,7 @@ import {
 } from '@cnmaturity/plugin-maturity-common';
 import {
   builtinChecks,
+  DEFAULT_MAX_FILE_BYTES,
   EntityResultRecord,
   evaluateEntity,
   extractPrepared,
@@ -20,9 +21,6 @@ import {
 } from '@cnmaturity/plugin-maturity-rules';
 import { Checkout, readCheckout } from './checkout';
 import { CATALOG_FILES, ScannedEntity, scannedEntity } from './catalogInfo';
-
-/** 1 MiB, as in the backend. */
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 /** @public */
 export interface ScanOptions {

@@ -20,6 +20,7 @@ export type {
   RepoFile,
 } from './signals/extractRepository';
 export { isRelevantRepoFile } from './signals/fileFilter';
+export { DEFAULT_MAX_FILE_BYTES, oversizedNote } from './signals/readText';
 export { defaultToolPatterns, mergeToolPatterns } from './signals/tools';
 export type { ToolPatterns, ToolRule, ScannerRule } from './signals/tools';
 export { parseYaml } from './signals/yaml';

@@ -1,6 +1,7 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import {
+  DEFAULT_MAX_FILE_BYTES,
   EXTRACTION_VERSION,
   RepositorySignal,
   ToolPatterns,
@@ -30,8 +31,6 @@ export interface RepositoryCycle {
 }
 
 type CacheEntries = Array<{ url: string; entry: CachedRepository }>;
-
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 /** Where the entity's code lives, or why there is nothing to read. */
 export function sourceLocationUrl(

@@ -1,5 +1,15 @@
-/** 1 MiB: more than any CI file or manifest a person writes. */
+/**
+ * 1 MiB: more than any CI file or manifest a person writes.
+ * @public
+ */
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The note for a file over the size limit, the same wherever it was skipped.
+ * @public
+ */
+export const oversizedNote = (size: number, maxBytes: number) =>
+  `Skipped: ${size} bytes is more than the limit of ${maxBytes} bytes`;
 
 // Git's own heuristic: a NUL byte in the first 8000 bytes means binary.
 const BINARY_SNIFF_BYTES = 8000;
@@ -13,7 +23,7 @@ export function readText(
     typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   if (size > maxBytes) {
     return {
-      skipped: `Skipped: ${size} bytes is more than the limit of ${maxBytes} bytes`,
+      skipped: oversizedNote(size, maxBytes),
     };
   }
   const binary =

@@ -17,6 +17,10 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 // The catalog subscribes to the events bus; without it, it warns at start.
 backend.add(import('@backstage/plugin-events-backend'));
+// GitHub webhooks: with `events.modules.github.webhookSecret` set, pushes
+// arrive at /api/events/http/github and the maturity plugin re-evaluates
+// the pushed repository's entities within seconds.
+backend.add(import('@backstage/plugin-events-backend-module-github'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

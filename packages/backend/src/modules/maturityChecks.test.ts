@@ -24,17 +24,29 @@ describe('demo maturity checks module', () => {
         mockServices.rootConfig.factory({ data: {} }),
         catalogServiceMock.factory({
           entities: [
-            service('with-runbook', [{ url: 'https://runbooks.example.com/a', title: 'Runbook', type: 'runbook' }]),
+            service('with-runbook', [
+              {
+                url: 'https://runbooks.example.com/a',
+                title: 'Runbook',
+                type: 'runbook',
+              },
+            ]),
             service('without-runbook'),
           ] as any,
         }),
-        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
       ],
     });
     const auth = mockCredentials.user.header();
 
-    const rubric = await request(server).get('/api/maturity/rubric').set('Authorization', auth);
-    expect(rubric.body.checks.map((c: any) => c.id)).toContain('process.runbook-linked');
+    const rubric = await request(server)
+      .get('/api/maturity/rubric')
+      .set('Authorization', auth);
+    expect(rubric.body.checks.map((c: any) => c.id)).toContain(
+      'process.runbook-linked',
+    );
 
     const resultOf = async (name: string) => {
       for (let i = 0; i < 100; i++) {
@@ -42,13 +54,18 @@ describe('demo maturity checks module', () => {
           .get(`/api/maturity/entities/component/default/${name}`)
           .set('Authorization', auth);
         if (res.status === 200) {
-          return res.body.checks.find((c: any) => c.checkId === 'process.runbook-linked');
+          return res.body.checks.find(
+            (c: any) => c.checkId === 'process.runbook-linked',
+          );
         }
         await new Promise(r => setTimeout(r, 100));
       }
       throw new Error(`no result for ${name}`);
     };
-    expect(await resultOf('with-runbook')).toMatchObject({ status: 'pass', message: 'Runbook linked: Runbook.' });
+    expect(await resultOf('with-runbook')).toMatchObject({
+      status: 'pass',
+      message: 'Runbook linked: Runbook.',
+    });
     expect(await resultOf('without-runbook')).toMatchObject({
       status: 'fail',
       message: 'No link of type runbook in metadata.links.',

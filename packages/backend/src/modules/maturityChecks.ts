@@ -21,7 +21,8 @@ export const runbookLinkedCheck: MaturityCheck = {
   rule: 'metadata.links has an entry of type runbook.',
   remediation:
     'Add a link of type runbook to metadata.links in catalog-info.yaml, pointing at the service runbook.',
-  modelReference: 'Level 3 Scale, Process: incident response (organisation standard)',
+  modelReference:
+    'Level 3 Scale, Process: incident response (organisation standard)',
   evaluate({ entity }) {
     const links = Array.isArray(entity.metadata.links)
       ? entity.metadata.links
@@ -31,7 +32,14 @@ export const runbookLinkedCheck: MaturityCheck = {
       ? {
           status: 'pass',
           message: `Runbook linked: ${runbook.title ?? runbook.url}.`,
-          evidence: [{ type: 'catalog', label: 'metadata.links', value: runbook.url, ref: runbook.url }],
+          evidence: [
+            {
+              type: 'catalog',
+              label: 'metadata.links',
+              value: runbook.url,
+              ref: runbook.url,
+            },
+          ],
         }
       : {
           status: 'fail',

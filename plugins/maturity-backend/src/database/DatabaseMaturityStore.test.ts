@@ -11,7 +11,7 @@ import {
 } from '../__testUtils__/databases';
 import { DatabaseMaturityStore } from './DatabaseMaturityStore';
 import { dayString } from './days';
-import { EntityResultRecord, ResultDetails } from './MaturityStore';
+import { ResultDetails, StoredResultRecord } from './MaturityStore';
 
 const databases = createTestDatabases();
 
@@ -34,8 +34,8 @@ const passing: CheckResult = {
 
 function record(
   name: string,
-  overrides: Partial<EntityResultRecord> = {},
-): EntityResultRecord {
+  overrides: Partial<StoredResultRecord> = {},
+): StoredResultRecord {
   return {
     entityRef: `component:default/${name}`,
     kind: 'component',
@@ -128,6 +128,47 @@ describe.each(databases.eachSupportedId())(
       await expect(
         store.getResult('component:default/nope'),
       ).resolves.toBeUndefined();
+    });
+
+    it('finds the entities that read a repository, and forgets one that no longer does', async () => {
+      const { store } = await createStore(databaseId);
+      const repository = 'github.com/acme/mono';
+      await store.upsertResults([
+        record('api', {
+          source: {
+            repository,
+            url: 'https://github.com/acme/mono/tree/main/api',
+          },
+        }),
+        record('web', {
+          source: {
+            repository,
+            url: 'https://github.com/Acme/Mono/tree/main/web',
+          },
+        }),
+        record('other', {
+          source: {
+            repository: 'github.com/acme/other',
+            url: 'https://github.com/acme/other',
+          },
+        }),
+      ]);
+      const refs = async () =>
+        (await store.entitiesOfRepository('GitHub.com/Acme/Mono'))
+          .map(e => `${e.entityRef} ${e.url}`)
+          .sort();
+      expect(await refs()).toEqual([
+        'component:default/api https://github.com/acme/mono/tree/main/api',
+        'component:default/web https://github.com/Acme/Mono/tree/main/web',
+      ]);
+      // Its source location was removed: a push there no longer concerns it.
+      await store.upsertResults([record('web')]);
+      expect(await refs()).toEqual([
+        'component:default/api https://github.com/acme/mono/tree/main/api',
+      ]);
+      await expect(
+        store.entitiesOfRepository('github.com/acme/unknown'),
+      ).resolves.toEqual([]);
     });
 
     it('replaces the previous result of the same entity instead of adding a row', async () => {
@@ -495,7 +536,7 @@ describe.each(databases.eachSupportedId())(
 
     describe('listSummaryRows', () => {
       const today = '2026-11-25';
-      const fixtures: EntityResultRecord[] = [
+      const fixtures: StoredResultRecord[] = [
         record('a', {
           title: 'Checkout Service',
           owner: 'group:default/team-a',

@@ -24,9 +24,9 @@ import {
   unpackJson,
 } from './packedJson';
 import {
-  EntityResultRecord,
   MaturityStore,
   ResultDetails,
+  StoredResultRecord,
   StoredSummaryFilter,
 } from './MaturityStore';
 
@@ -211,7 +211,7 @@ export class DatabaseMaturityStore implements MaturityStore {
     this.version = undefined;
   }
 
-  async upsertResults(records: EntityResultRecord[]): Promise<void> {
+  async upsertResults(records: StoredResultRecord[]): Promise<void> {
     if (records.length === 0) return;
     const rows = records.map(r => {
       const counts = countStatuses(r.checks);
@@ -264,6 +264,18 @@ export class DatabaseMaturityStore implements MaturityStore {
         ...areaColumns(r.details?.areaLevels),
         score: r.details?.scorePercent ?? 0,
       }));
+      const sources = records.flatMap(r =>
+        r.source
+          ? [
+              {
+                entity_ref: r.entityRef,
+                repository: r.source.repository.slice(0, 255),
+                url: r.source.url,
+              },
+            ]
+          : [],
+      );
+      const unsourced = records.filter(r => !r.source).map(r => r.entityRef);
       // Chunks keep each statement under every engine's bind-parameter limit.
       for (let i = 0; i < rows.length; i += 50) {
         await tx('maturity_results')
@@ -279,9 +291,31 @@ export class DatabaseMaturityStore implements MaturityStore {
           .onConflict(['entity_id', 'day'])
           .merge();
       }
+      for (let i = 0; i < sources.length; i += 100) {
+        await tx('maturity_sources')
+          .insert(sources.slice(i, i + 100))
+          .onConflict(['entity_ref'])
+          .merge();
+      }
+      for (let i = 0; i < unsourced.length; i += 500) {
+        await tx('maturity_sources')
+          .whereIn('entity_ref', unsourced.slice(i, i + 500))
+          .delete();
+      }
       await bumpVersion(tx);
     });
     this.forgetVersion();
+  }
+
+  async entitiesOfRepository(
+    repository: string,
+  ): Promise<Array<{ entityRef: string; url: string }>> {
+    const rows: Array<{ entity_ref: string; url: string }> = await this.db(
+      'maturity_sources',
+    )
+      .select('entity_ref', 'url')
+      .where('repository', repository.toLocaleLowerCase('en-US'));
+    return rows.map(r => ({ entityRef: r.entity_ref, url: r.url }));
   }
 
   async getInputHashes(

@@ -18,13 +18,28 @@ export type StoredSummaryFilter = Omit<
   'behindTarget' | 'overdue' | 'q'
 >;
 
+/** The repository an entity's result was read from. */
+export interface ResultSource {
+  /** `host/path` of the repository, lower case: see repositoryOf. */
+  repository: string;
+  /** The source location URL. */
+  url: string;
+}
+
+/** A result as the engine stores it: with the repository it read, if any. */
+export type StoredResultRecord = EntityResultRecord & { source?: ResultSource };
+
 /** Where results live; the router and the engine only see this interface. */
 export interface MaturityStore {
   /**
-   * Writes a batch of results and their history rows for the day in one
-   * transaction: all or nothing.
+   * Writes a batch of results, their history rows for the day and the
+   * repositories they read in one transaction: all or nothing.
    */
-  upsertResults(records: EntityResultRecord[]): Promise<void>;
+  upsertResults(records: StoredResultRecord[]): Promise<void>;
+  /** The entities whose stored result read this repository, with their URLs. */
+  entitiesOfRepository(
+    repository: string,
+  ): Promise<Array<{ entityRef: string; url: string }>>;
   getResult(entityRef: string): Promise<EntityMaturityResult | undefined>;
   /** The inputs hash of each stored result; null when it has none. */
   getInputHashes(entityRefs: string[]): Promise<Map<string, string | null>>;

@@ -29,8 +29,14 @@ const TABLES = [
   'maturity_repo_cache',
   'maturity_result_checks',
   'maturity_results',
+  'maturity_scm_status',
+  'maturity_sources',
   'maturity_state',
 ];
+
+/** Tables added by the last migration, absent from the states before it. */
+const LATER = ['maturity_scm_status', 'maturity_sources'];
+const EARLIER_TABLES = TABLES.filter(t => !LATER.includes(t));
 
 /** Columns of maturity_results that later migrations add or move. */
 const RESULT_COLUMNS = [
@@ -76,7 +82,7 @@ const STATES: SchemaState[] = [
   },
   {
     version: '20261125210000',
-    tables: TABLES.filter(
+    tables: EARLIER_TABLES.filter(
       t =>
         t !== 'maturity_result_checks' &&
         t !== 'maturity_entities' &&
@@ -87,7 +93,7 @@ const STATES: SchemaState[] = [
   },
   {
     version: '20261125220000',
-    tables: TABLES.filter(
+    tables: EARLIER_TABLES.filter(
       t =>
         t !== 'maturity_entities' &&
         t !== 'maturity_state' &&
@@ -99,7 +105,7 @@ const STATES: SchemaState[] = [
   },
   {
     version: '20261125230000',
-    tables: TABLES.filter(
+    tables: EARLIER_TABLES.filter(
       t => t !== 'maturity_state' && t !== 'maturity_dictionaries',
     ),
     resultColumns: RESULT_COLUMNS.filter(
@@ -108,20 +114,28 @@ const STATES: SchemaState[] = [
   },
   {
     version: '20261125240000',
-    tables: TABLES.filter(t => t !== 'maturity_dictionaries'),
+    tables: EARLIER_TABLES.filter(t => t !== 'maturity_dictionaries'),
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
     ),
   },
   {
     version: '20261126000000',
-    tables: TABLES,
+    tables: EARLIER_TABLES,
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',
     ),
   },
   {
     version: '20261126120000',
+    tables: EARLIER_TABLES,
+    resultColumns: RESULT_COLUMNS.filter(
+      c => c !== 'checks' && c !== 'details',
+    ),
+    repoCacheSharedFiles: true,
+  },
+  {
+    version: '20261204120000',
     tables: TABLES,
     resultColumns: RESULT_COLUMNS.filter(
       c => c !== 'checks' && c !== 'details',

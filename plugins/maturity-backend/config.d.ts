@@ -15,6 +15,25 @@ export interface Config {
       /** How long after start-up the first cycle runs. */
       initialDelay?: HumanDuration | string;
     };
+    /**
+     * How the plugin spends an SCM's API requests. Pushes arrive through
+     * the events backend's SCM webhook modules (GitHub, GitLab); the cycle
+     * catches what they miss.
+     */
+    scm?: {
+      /**
+       * Share of a GitHub host's API rate limit the plugin may spend per
+       * hour, above 0 and at most 1, paced over the hour; the rest stays for
+       * the catalog and other plugins. Default 0.5.
+       */
+      requestShare?: number;
+      /**
+       * Ask GitHub for the head commits of 100 repositories in one GraphQL
+       * query, so an unchanged repository costs no request of its own.
+       * Default true.
+       */
+      batchedHeadLookups?: boolean;
+    };
     /** Entity kinds to evaluate. Defaults to `[Component]`. */
     kinds?: string[];
     /**

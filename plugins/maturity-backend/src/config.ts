@@ -3,6 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { MaturityCheckKind } from '@cnmaturity/plugin-maturity-common';
 import {
   MaturityCheck,
@@ -22,8 +23,22 @@ export interface CheckOverride {
   weight?: number;
 }
 
+/** How the plugin spends an SCM's API requests (`maturity.scm`). */
+export interface ScmSettings {
+  /** Share of a host's rate limit the plugin may spend per hour. */
+  requestShare: number;
+  /** Ask GitHub for 100 repositories' head commits in one GraphQL query. */
+  batchedHeadLookups: boolean;
+}
+
 export interface MaturityConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
+  scm: ScmSettings;
+  /**
+   * How long into a cycle repository reads may wait for the request
+   * budget's pace: most of the schedule's timeout.
+   */
+  readWindowMs: number;
   kinds: string[];
   /** Repositories read at once. */
   concurrency: number;
@@ -131,6 +146,17 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
+/** A schedule's timeout in ms: a luxon Duration or a HumanDuration. */
+function durationMs(duration: unknown): number {
+  if (duration && typeof (duration as any).toMillis === 'function') {
+    return (duration as { toMillis(): number }).toMillis();
+  }
+  if (duration && typeof duration === 'object') {
+    return durationToMilliseconds(duration as HumanDuration);
+  }
+  return 15 * 60_000;
+}
+
 function configError(key: string, problem: string): Error {
   return new Error(`Invalid config at 'maturity.${key}': ${problem}`);
 }
@@ -203,8 +229,22 @@ export function readMaturityConfig(config: Config): MaturityConfig {
       checks[id] = readOverride(id, areaConfig.getConfig(slug));
     }
   }
+  const requestShare = root?.getOptionalNumber('scm.requestShare') ?? 0.5;
+  if (!(requestShare > 0 && requestShare <= 1)) {
+    throw configError(
+      'scm.requestShare',
+      `must be a number above 0 and at most 1, got ${requestShare}`,
+    );
+  }
+  const scm: ScmSettings = {
+    requestShare,
+    batchedHeadLookups:
+      root?.getOptionalBoolean('scm.batchedHeadLookups') ?? true,
+  };
   return {
     schedule,
+    scm,
+    readWindowMs: Math.floor(0.8 * durationMs(schedule.timeout)),
     kinds,
     concurrency,
     extractionWorkers,

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   MaturityCheck,
   maturityChecksExtensionPoint,
@@ -28,6 +29,11 @@ import { DatabaseFactStore } from './database/DatabaseFactStore';
 import { DatabaseAttestationStore } from './database/DatabaseAttestationStore';
 import { DatabaseRepoCache } from './database/DatabaseRepoCache';
 import { MaturityEvaluator } from './engine/MaturityEvaluator';
+import { PUSH_TOPICS } from './events/pushEvents';
+import { RepositoryPushHandler } from './events/RepositoryPushHandler';
+import { GithubHeadLookup } from './scm/GithubHeadLookup';
+import { ScmRequestBudget } from './scm/RequestBudget';
+import { ScmReadGate } from './scm/ScmReadGate';
 import { rubricHash } from './engine/inputsHash';
 import { MaturityMetrics } from './engine/metrics';
 import { retentionStartDay } from './database/days';
@@ -65,6 +71,7 @@ export const maturityPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
       },
       async init({
         urlReader,
@@ -79,6 +86,7 @@ export const maturityPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         lifecycle,
+        events,
       }) {
         permissionsRegistry.addPermissions(maturityPermissions);
         const maturityConfig = readMaturityConfig(config);
@@ -106,7 +114,14 @@ export const maturityPlugin = createBackendPlugin({
         });
         const metrics = new MaturityMetrics();
         const integrations = ScmIntegrations.fromConfig(config);
+        const budget = new ScmRequestBudget({
+          share: maturityConfig.scm.requestShare,
+        });
         const repositories = new RepositoryCollector({
+          heads: maturityConfig.scm.batchedHeadLookups
+            ? new GithubHeadLookup({ integrations, logger, budget })
+            : undefined,
+          gate: new ScmReadGate({ integrations, budget, logger }),
           urlReader,
           logger,
           onRead: outcome => metrics.repositoryRead(outcome),
@@ -139,7 +154,8 @@ export const maturityPlugin = createBackendPlugin({
           attestationMaxAgeDays: maturityConfig.attestationMaxAgeDays,
           orgControls: maturityConfig.orgControls,
           orgControlReviewMaxAgeDays: maturityConfig.orgControlReviewMaxAgeDays,
-          startRepositoryCycle: () => repositories.startCycle(),
+          startRepositoryCycle: timing => repositories.startCycle(timing),
+          readWindowMs: maturityConfig.readWindowMs,
         });
 
         await scheduler.scheduleTask({
@@ -149,6 +165,19 @@ export const maturityPlugin = createBackendPlugin({
           fn: async () => {
             await evaluator.evaluateAll();
           },
+        });
+        // Pushes published by the SCM webhook modules of the events backend
+        // re-evaluate just the entities whose repository changed.
+        const pushes = new RepositoryPushHandler({
+          store,
+          logger,
+          evaluate: refs => evaluator.evaluateRefs(refs),
+        });
+        lifecycle.addShutdownHook(() => pushes.close());
+        await events.subscribe({
+          id: 'maturity-repository-pushes',
+          topics: [...PUSH_TOPICS],
+          onEvent: params => pushes.onEvent(params),
         });
         await scheduler.scheduleTask({
           id: 'maturity-prune-history',

@@ -21,6 +21,10 @@ export type FakeGitHubEndpoint =
   | 'codeload'
   /** `GET /repos/{owner}/{repo}/contents/{path}?ref=`: one file, raw (readUrl). */
   | 'contents'
+  /** `POST /api/graphql`: repository heads, many per query. */
+  | 'graphql'
+  /** `GET /rate_limit`: the limits; free of charge on GitHub. */
+  | 'rate-limit'
   /** Anything else (answered 404, as GitHub does for unknown routes). */
   | 'unknown';
 
@@ -62,6 +66,7 @@ interface Commit {
 }
 
 const API_PREFIX = '/api/v3';
+const GRAPHQL_PATH = '/api/graphql';
 const CODELOAD_PREFIX = '/_codeload';
 
 /**
@@ -232,6 +237,22 @@ export class FakeGitHubApi {
       return;
     }
 
+    if (pathname === GRAPHQL_PATH) {
+      record('graphql');
+      this.graphql(req, res);
+      return;
+    }
+    if (pathname === `${API_PREFIX}/rate_limit`) {
+      record('rate-limit');
+      const headers = this.failure?.headers ?? {};
+      const reset = Number(
+        headers['x-ratelimit-reset'] ?? Math.floor(Date.now() / 1000) + 3600,
+      );
+      const remaining = Number(headers['x-ratelimit-remaining'] ?? 4999);
+      const core = { limit: 5000, used: 5000 - remaining, remaining, reset };
+      this.send(res, 200, { resources: { core }, rate: core }, headers);
+      return;
+    }
     if (!pathname.startsWith(`${API_PREFIX}/`)) {
       record('unknown');
       this.send(res, 404, { message: 'Not Found' });
@@ -335,6 +356,75 @@ export class FakeGitHubApi {
       'content-length': 0,
     });
     res.end();
+  }
+
+  /**
+   * The heads query GithubHeadLookup sends: `rN:repository(owner:$oN,
+   * name:$nN)` with `head:object(expression:$eN)` or `defaultBranchRef`.
+   * Unknown repositories are null with a NOT_FOUND error, as on GitHub.
+   */
+  private graphql(req: IncomingMessage, res: ServerResponse) {
+    let text = '';
+    req.on('data', chunk => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      if (this.failure) {
+        this.send(
+          res,
+          this.failure.status,
+          {
+            message: this.failure.message,
+          },
+          this.failure.headers,
+        );
+        return;
+      }
+      const { query, variables } = JSON.parse(text) as {
+        query: string;
+        variables: Record<string, string>;
+      };
+      const data: Record<string, unknown> = {
+        rateLimit: {
+          limit: 5000,
+          cost: 1,
+          remaining: 4999,
+          resetAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      };
+      const errors: unknown[] = [];
+      for (const m of query.matchAll(
+        /(r\d+):repository\(owner:\$(o\d+),name:\$(n\d+)\)\{(.*?)\}(?= r\d+:|\}$)/g,
+      )) {
+        const [, alias, o, n, selection] = m;
+        if (variables[o] !== this.owner || variables[n] !== this.repo) {
+          data[alias] = null;
+          errors.push({
+            type: 'NOT_FOUND',
+            path: [alias],
+            message: `Could not resolve to a Repository with the name '${variables[o]}/${variables[n]}'.`,
+          });
+          continue;
+        }
+        const expression = selection.match(/expression:\$(e\d+)/)?.[1];
+        if (expression) {
+          const commit = this.resolveRef(variables[expression]);
+          data[alias] = { head: commit ? { oid: commit.sha } : null };
+        } else {
+          data[alias] = {
+            defaultBranchRef: { target: { oid: this.head.sha } },
+          };
+        }
+      }
+      this.send(
+        res,
+        200,
+        { data, ...(errors.length ? { errors } : {}) },
+        {
+          'x-ratelimit-resource': 'graphql',
+        },
+      );
+    });
   }
 
   /** JSON with an ETag; a matching If-None-Match gets a 304, as GitHub does. */

@@ -173,6 +173,7 @@ describe('RepositoryCollector', () => {
         downloaded: 0,
         'not-modified': 1,
         failed: 0,
+        held: 0,
       });
     });
 

@@ -8,13 +8,40 @@ import {
 } from '@cnmaturity/plugin-maturity-rules';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { lazyProperty } from '../lazyProperty';
+import { HeadLookup } from '../scm/GithubHeadLookup';
+import { ReadTiming, ScmReadGate } from '../scm/ScmReadGate';
 import { Extractor, inlineExtractor } from './ExtractionPool';
 import { FileNote, repoFileFilter } from './repoFiles';
 import { readRepositorySource } from './repositorySource';
 import { combinedEtag, SharedCiCycle, SharedCiReader } from './SharedCiReader';
 
-/** A full download, an unchanged repository (no download), or a failure. */
-export type RepositoryReadOutcome = 'downloaded' | 'not-modified' | 'failed';
+/**
+ * A full download, an unchanged repository (no download), a failure, or a
+ * read held back by the SCM request budget.
+ */
+export type RepositoryReadOutcome =
+  | 'downloaded'
+  | 'not-modified'
+  | 'failed'
+  | 'held';
+
+/**
+ * A read the SCM request budget does not allow now: the entity keeps its
+ * last result, marked stale with this reason, and is read in a later cycle.
+ */
+export class ReadHeldError extends Error {
+  readonly name = 'ReadHeldError';
+  constructor(
+    readonly url: string,
+    readonly host: string,
+    readonly until: Date,
+    reason: string,
+  ) {
+    super(
+      `reading ${url} is held back by the SCM request budget until ${until.toISOString()}: ${reason}`,
+    );
+  }
+}
 
 /** The reads of one cycle. */
 export interface RepositoryCycle {
@@ -28,6 +55,12 @@ export interface RepositoryCycle {
   flush(): Promise<void>;
   /** How the cycle's reads went so far. */
   readonly counts: Readonly<Record<RepositoryReadOutcome, number>>;
+  /** Unchanged repositories known from a batched head lookup (no request each). */
+  readonly headMatches: number;
+  /** Per budgeted host: repositories seen, and those held back without a cached read. */
+  readonly hosts: ReadonlyMap<string, { seen: number; unread: number }>;
+  /** The latest time a held read may be tried again, if any was held. */
+  readonly heldUntil?: Date;
 }
 
 type CacheEntries = Array<{ url: string; entry: CachedRepository }>;
@@ -76,14 +109,27 @@ export class RepositoryCollector {
       sharedCi?: SharedCiReader;
       /** Where files are parsed; by default on the event loop with `tools`. */
       extractor?: Extractor;
+      /** Batched head lookups: an unchanged repository costs no request of its own. */
+      heads?: HeadLookup;
+      /** The SCM request budget; without it reads are not limited. */
+      gate?: ScmReadGate;
     },
   ) {
     this.extractor = options.extractor ?? inlineExtractor(options.tools);
   }
 
-  /** A per-cycle reader: one read per repository URL, shared by its entities. */
-  startCycle(): RepositoryCycle {
-    const { cache, logger } = this.options;
+  /**
+   * A per-cycle reader: one read per repository URL, shared by its
+   * entities. `timing` says how long reads may wait for the budget's pace.
+   */
+  startCycle(timing: ReadTiming = {}): RepositoryCycle {
+    const { cache, logger, heads, gate } = this.options;
+    const headOf = new Map<string, string>();
+    const hosts = new Map<string, { seen: number; unread: number }>();
+    const cycle = {
+      headMatches: 0,
+      heldUntil: undefined as Date | undefined,
+    };
     const reads = new Map<string, Promise<RepositorySignal>>();
     const cached = new Map<string, Promise<CachedRepository | undefined>>();
     const toCache: CacheEntries = [];
@@ -91,6 +137,7 @@ export class RepositoryCollector {
       downloaded: 0,
       'not-modified': 0,
       failed: 0,
+      held: 0,
     };
     const shared = this.options.sharedCi?.startCycle();
     const urlOf = (entity: Entity) => {
@@ -111,7 +158,15 @@ export class RepositoryCollector {
           url,
           found.then(m => m.get(url)),
         );
-      await found;
+      const entries = await found;
+      if (!heads) return;
+      // Only a cached read can be found unchanged.
+      const known = urls.filter(url => {
+        const entry = entries.get(url);
+        return entry?.etag && entry.extractionVersion === EXTRACTION_VERSION;
+      });
+      if (known.length === 0) return;
+      for (const [url, sha] of await heads.heads(known)) headOf.set(url, sha);
     };
     const read = (entity: Entity): Promise<RepositorySignal> => {
       const location = sourceLocationUrl(entity);
@@ -131,12 +186,37 @@ export class RepositoryCollector {
             () => undefined,
           ) ??
           Promise.resolve(undefined);
-        pending = last.then(entry =>
-          this.read(url, entry, toCache, shared, outcome => {
-            counts[outcome]++;
-            this.options.onRead?.(outcome);
-          }),
-        );
+        const host = gate?.hostOf(url);
+        pending = last.then(entry => {
+          if (host) {
+            const seen = hosts.get(host) ?? { seen: 0, unread: 0 };
+            seen.seen++;
+            hosts.set(host, seen);
+          }
+          return this.read(
+            url,
+            entry,
+            {
+              toCache,
+              shared,
+              head: headOf.get(url),
+              timing,
+              onHeadMatch: () => cycle.headMatches++,
+            },
+            outcome => {
+              counts[outcome]++;
+              this.options.onRead?.(outcome);
+            },
+          ).catch(e => {
+            if (e instanceof ReadHeldError) {
+              if (!entry) hosts.get(e.host)!.unread++;
+              if (!cycle.heldUntil || cycle.heldUntil < e.until) {
+                cycle.heldUntil = e.until;
+              }
+            }
+            throw e;
+          });
+        });
         reads.set(url, pending);
         cached.delete(url);
       }
@@ -151,16 +231,35 @@ export class RepositoryCollector {
           logger.warn(`Could not cache ${entries.length} repositories: ${e}`),
         );
     };
-    return { prefetch, read, flush, counts };
+    return {
+      prefetch,
+      read,
+      flush,
+      counts,
+      hosts,
+      get headMatches() {
+        return cycle.headMatches;
+      },
+      get heldUntil() {
+        return cycle.heldUntil;
+      },
+    };
   }
 
   private async read(
     url: string,
     cached: CachedRepository | undefined,
-    toCache: CacheEntries,
-    shared: SharedCiCycle | undefined,
+    context: {
+      toCache: CacheEntries;
+      shared: SharedCiCycle | undefined;
+      /** The head commit a batched lookup found, if any. */
+      head?: string;
+      timing: ReadTiming;
+      onHeadMatch?: () => void;
+    },
     report: (outcome: RepositoryReadOutcome) => void,
   ): Promise<RepositorySignal> {
+    const { toCache, shared, head, timing } = context;
     // An extraction of an older shape is recomputed, so its etag is not sent.
     const usable =
       cached?.extractionVersion === EXTRACTION_VERSION ? cached : undefined;
@@ -178,31 +277,61 @@ export class RepositoryCollector {
         () => usable!.extraction,
       );
     };
+    const unchanged = async (): Promise<RepositorySignal> => {
+      // The repository is unchanged; the shared CI files it calls may not be.
+      const sharedNow =
+        usable!.sharedFiles?.length && shared
+          ? await shared.compare(usable!.sharedFiles)
+          : 'unchanged';
+      if (sharedNow === 'changed') {
+        return this.read(
+          url,
+          undefined,
+          { ...context, head: undefined },
+          report,
+        );
+      }
+      if (sharedNow !== 'unchanged') {
+        report('failed');
+        return lastGood({
+          stale: {
+            reason: sharedNow.failed,
+            since: usable!.readAt.toISOString(),
+          },
+        });
+      }
+      report('not-modified');
+      return lastGood({});
+    };
+    if (usable?.etag && head === usable.etag) {
+      // A batched head lookup found the commit that was read last time.
+      context.onHeadMatch?.();
+      return unchanged();
+    }
+    const gate = this.options.gate;
+    const held = await gate?.beforeTree(url, timing);
+    if (held) {
+      report('held');
+      throw new ReadHeldError(url, gate!.hostOf(url)!, held.until, held.reason);
+    }
     try {
       const signal = await this.readTree(url, usable?.etag, toCache, shared);
       report('downloaded');
       return signal;
     } catch (e) {
       if (e instanceof Error && e.name === 'NotModifiedError' && usable) {
-        // The repository is unchanged; the shared CI files it calls may not be.
-        const sharedNow =
-          usable.sharedFiles?.length && shared
-            ? await shared.compare(usable.sharedFiles)
-            : 'unchanged';
-        if (sharedNow === 'changed') {
-          return this.read(url, undefined, toCache, shared, report);
-        }
-        if (sharedNow !== 'unchanged') {
-          report('failed');
-          return lastGood({
-            stale: {
-              reason: sharedNow.failed,
-              since: usable.readAt.toISOString(),
-            },
-          });
-        }
-        report('not-modified');
-        return lastGood({});
+        return unchanged();
+      }
+      const limited = await gate?.afterFailure(url, e);
+      if (limited) {
+        // GitHub refused it for its rate limit: held, not failed.
+        report('held');
+        throw new ReadHeldError(
+          url,
+          gate!.hostOf(url)!,
+          limited.until,
+          limited.reason,
+        );
       }
       report('failed');
       const reason = e instanceof Error ? e.message : String(e);

@@ -16,6 +16,9 @@ import { ScmIntegrations } from '@backstage/integration';
 import { DatabaseRepoCache } from '../database/DatabaseRepoCache';
 import { RepositoryCollector } from './RepositoryCollector';
 import { SharedCiReader } from './SharedCiReader';
+import { GithubHeadLookup } from '../scm/GithubHeadLookup';
+import { ScmRequestBudget } from '../scm/RequestBudget';
+import { ScmReadGate } from '../scm/ScmReadGate';
 
 /*
  * The collector against Backstage's real GitHub UrlReader (the production
@@ -95,7 +98,10 @@ async function githubReader(api: FakeGitHubApi): Promise<UrlReaderService> {
 }
 
 /** A fake GitHub and a database; `start()` is a backend start over them. */
-async function setup(files: Record<string, string> = FILES) {
+async function setup(
+  files: Record<string, string> = FILES,
+  scm: { heads?: boolean; budget?: ScmRequestBudget } = {},
+) {
   const api = await FakeGitHubApi.start({
     owner: 'acme',
     repo: 'payments',
@@ -114,9 +120,16 @@ async function setup(files: Record<string, string> = FILES) {
   );
   const start = async () => {
     const urlReader = await githubReader(api);
+    const budget = scm.budget;
     return new RepositoryCollector({
       urlReader,
       logger,
+      ...(scm.heads
+        ? { heads: new GithubHeadLookup({ integrations, logger, budget }) }
+        : {}),
+      ...(budget
+        ? { gate: new ScmReadGate({ integrations, logger, budget }) }
+        : {}),
       cache: await DatabaseRepoCache.create({
         database: mockServices.database({ knex }),
       }),
@@ -135,7 +148,9 @@ async function setup(files: Record<string, string> = FILES) {
 /** One cycle reading one entity's repository, cached as a page would be. */
 async function readPage(collector: RepositoryCollector, name: string) {
   const cycle = collector.startCycle();
-  const signal = await cycle.read(located(name));
+  const entity = located(name);
+  await cycle.prefetch([entity]);
+  const signal = await cycle.read(entity);
   await cycle.flush();
   return signal;
 }
@@ -189,6 +204,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
       downloaded: 1,
       'not-modified': 0,
       failed: 0,
+      held: 0,
     });
     expect(api.count('codeload')).toBe(1);
     expect(api.requests.every(r => r.authorization === `Bearer ${TOKEN}`)).toBe(
@@ -220,6 +236,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
       downloaded: 0,
       'not-modified': 1,
       failed: 0,
+      held: 0,
     });
     // The reader compares the commit sha with the etag itself; it sends no
     // If-None-Match, so the status request is a full (rate-limited) 200.
@@ -257,7 +274,12 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
       '.github/workflows/ci.yml',
       'Dockerfile',
     ]);
-    expect(counts).toEqual({ downloaded: 1, 'not-modified': 0, failed: 0 });
+    expect(counts).toEqual({
+      downloaded: 1,
+      'not-modified': 0,
+      failed: 0,
+      held: 0,
+    });
     expect(api.count('commit-status')).toBe(1);
     expect(api.count('codeload')).toBe(1);
   });
@@ -335,6 +357,7 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
         downloaded: 0,
         'not-modified': 0,
         failed: 1,
+        held: 0,
       });
       expect(logger.warn).toHaveBeenCalledWith(
         expect.stringContaining(expectedMessage),
@@ -397,5 +420,96 @@ describe('RepositoryCollector with the real GitHub UrlReader', () => {
       'GET /api/v3/repos/acme/platform/contents/.github/workflows/scan.yml?ref=v1 -> 304',
     );
     expect(next.some(r => r.includes('codeload'))).toBe(false);
+  });
+});
+
+describe('batched head lookups and the request budget against the fake GitHub', () => {
+  it('finds an unchanged repository with one GraphQL query and no REST request', async () => {
+    const { api, start, logger } = await setup(FILES, { heads: true });
+    const collector = await start();
+    const first = await warmUp(collector, api);
+
+    const cycle = collector.startCycle();
+    const entity = located('payments');
+    await cycle.prefetch([entity]);
+    const again = await cycle.read(entity);
+
+    expect(extractionOf(again)).toEqual(extractionOf(first));
+    expect(cycle.counts).toMatchObject({ 'not-modified': 1, downloaded: 0 });
+    expect(logger.warn).not.toHaveBeenCalled();
+    expect(cycle.headMatches).toBe(1);
+    expect(api.take()).toEqual(['POST /api/graphql -> 200']);
+  });
+
+  it('reads a repository whose head moved, and only that one', async () => {
+    const { api, start } = await setup(FILES, { heads: true });
+    const collector = await start();
+    await warmUp(collector, api);
+    api.push({ ...FILES, Dockerfile: 'FROM node:22\nUSER node\n' });
+
+    const cycle = collector.startCycle();
+    const entity = located('payments');
+    await cycle.prefetch([entity]);
+    const signal = await cycle.read(entity);
+
+    expect(signal).toMatchObject({ etag: api.sha });
+    expect(cycle.headMatches).toBe(0);
+    expect(api.count('graphql')).toBe(1);
+    expect(api.count('codeload')).toBe(1);
+  });
+
+  it('holds reads back while GitHub says the rate limit is used up, keeping them out of the results', async () => {
+    const budget = new ScmRequestBudget();
+    const { api, start, logger } = await setup(FILES, { budget });
+    const collector = await start();
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    api.failWith({
+      ...RATE_LIMITED,
+      headers: { ...RATE_LIMITED.headers, 'x-ratelimit-reset': String(reset) },
+    });
+
+    const cycle = collector.startCycle();
+    await expect(cycle.read(located('payments'))).rejects.toMatchObject({
+      name: 'ReadHeldError',
+      until: new Date(reset * 1000),
+    });
+    expect(cycle.counts).toMatchObject({ held: 1, failed: 0 });
+    // The reset time came from /rate_limit, which costs nothing.
+    expect(api.count('rate-limit')).toBe(1);
+    expect(logger.warn).not.toHaveBeenCalled();
+
+    // Until the reset, no request is made at all.
+    api.take();
+    const next = collector.startCycle();
+    await expect(next.read(located('payments'))).rejects.toMatchObject({
+      name: 'ReadHeldError',
+    });
+    expect(api.take()).toEqual([]);
+    expect(budget.status(HOST)).toEqual([
+      expect.objectContaining({
+        resource: 'core',
+        remaining: 0,
+        heldUntil: new Date(reset * 1000).toISOString(),
+      }),
+    ]);
+  });
+
+  it('keeps to its share of the limit: reads beyond it wait for a later cycle', async () => {
+    // A limit of 10 an hour, half of it ours: two reads of 2 requests each.
+    const budget = new ScmRequestBudget({ defaultLimit: 10, burst: 1 });
+    const { api, start } = await setup(FILES, { budget });
+    const collector = await start();
+    const reads = [];
+    for (let i = 0; i < 3; i++) {
+      const cycle = collector.startCycle({ urgent: true });
+      reads.push(
+        await cycle.read(located('payments')).then(
+          () => 'read',
+          e => e.name,
+        ),
+      );
+    }
+    expect(reads).toEqual(['read', 'read', 'ReadHeldError']);
+    expect(api.count('commit-status')).toBe(2);
   });
 });

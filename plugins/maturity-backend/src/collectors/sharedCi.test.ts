@@ -328,6 +328,7 @@ describe.each([
       downloaded: 40,
       'not-modified': 0,
       failed: 0,
+      held: 0,
     });
     for (const s of signals) {
       expect(checksOf('svc', s).get('technology.secrets-hygiene')!.status).toBe(
@@ -346,6 +347,7 @@ describe.each([
       downloaded: 0,
       'not-modified': 40,
       failed: 0,
+      held: 0,
     });
     expect(again.map(s => (s.status === 'ok' ? s.etag : undefined))).toEqual(
       signals.map(s => (s.status === 'ok' ? s.etag : undefined)),

@@ -9,12 +9,19 @@ import {
   OrgControl,
 } from '@cnmaturity/plugin-maturity-rules';
 import {
+  ReadHeldError,
   RepositoryCycle,
   RepositoryReadOutcome,
 } from '../collectors/RepositoryCollector';
+import { ReadTiming } from '../scm/ScmReadGate';
 import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
-import { EntityResultRecord, MaturityStore } from '../database/MaturityStore';
+import {
+  EntityResultRecord,
+  MaturityStore,
+  StoredResultRecord,
+} from '../database/MaturityStore';
+import { repositoryOf } from '../scm/repositoryKey';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   ENTITY_FIELDS,
@@ -44,7 +51,11 @@ export interface CycleStats {
   skipped: number;
   /** Could not be evaluated; the last good result is kept, marked stale. */
   failed: number;
+  /** Held back by the SCM request budget; evaluated in a later cycle. */
+  held: number;
   repositories: Record<RepositoryReadOutcome, number>;
+  /** Repositories a batched head lookup found unchanged (no request of their own). */
+  headMatches: number;
   durationMs: number;
 }
 
@@ -106,7 +117,14 @@ export class MaturityEvaluator {
       /** Org-wide controls from config; they are part of the rubric hash. */
       orgControls?: readonly OrgControl[];
       orgControlReviewMaxAgeDays?: number;
-      startRepositoryCycle: () => RepositoryCycle;
+      startRepositoryCycle: (timing?: ReadTiming) => RepositoryCycle;
+      /**
+       * How long into a cycle repository reads may wait for the request
+       * budget's pace (ms); later ones are held for the next cycle.
+       */
+      readWindowMs?: number;
+      /** Told how each cycle's reads went, e.g. to record the budget's progress. */
+      onCycleRead?: (repositories: RepositoryCycle) => Promise<void>;
       metrics?: MaturityMetrics;
       /** Entities per catalog page and per stored batch. */
       pageSize?: number;
@@ -119,14 +137,17 @@ export class MaturityEvaluator {
   async evaluateAll(): Promise<CycleStats> {
     const started = Date.now();
     const { catalog, auth, kinds } = this.options;
-    const repositories = this.options.startRepositoryCycle();
+    const repositories = this.options.startRepositoryCycle({
+      deadline: started + (this.options.readWindowMs ?? 0),
+    });
     const caches: CycleCaches = { keys: new Map(), whole: new Map() };
-    const totals = { evaluated: 0, skipped: 0, failed: 0 };
+    const totals = { evaluated: 0, skipped: 0, failed: 0, held: 0 };
     const pageSize = this.options.pageSize ?? PAGE_SIZE;
     const count = (outcome: PageOutcome) => {
       totals.evaluated += outcome.records.length;
       totals.skipped += outcome.skipped;
       totals.failed += outcome.failedRefs.length;
+      totals.held += outcome.heldRefs?.length ?? 0;
     };
     // Repository reads are limited for the whole cycle, not per page: the
     // next page's reads start while the last of this page's are in flight,
@@ -209,19 +230,36 @@ export class MaturityEvaluator {
     const stats: CycleStats = {
       ...totals,
       repositories: { ...repositories.counts },
+      headMatches: repositories.headMatches,
       durationMs: Date.now() - started,
     };
     this.metrics.cycleFinished(stats.durationMs / 1000, 'completed');
     const r = stats.repositories;
+    const heads = stats.headMatches
+      ? `; ${stats.headMatches} found unchanged by batched head lookups`
+      : '';
+    const held = repositories.heldUntil
+      ? `; ${r.held} reads (${
+          stats.held
+        } entities) held back by the SCM request budget until ${repositories.heldUntil.toISOString()}`
+      : '';
     this.options.logger.info(
-      `Maturity cycle: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed`,
+      `Maturity cycle: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed${heads}${held}`,
       {
         evaluated: stats.evaluated,
         skipped: stats.skipped,
         failed: stats.failed,
+        held: stats.held,
         durationMs: stats.durationMs,
       },
     );
+    await this.options
+      .onCycleRead?.(repositories)
+      .catch(e =>
+        this.options.logger.warn(
+          `Maturity: could not record the SCM status: ${e}`,
+        ),
+      );
     return stats;
   }
 
@@ -232,24 +270,38 @@ export class MaturityEvaluator {
   async evaluateOne(
     entityRef: string,
   ): Promise<EntityResultRecord | undefined> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const {
-      items: [entity],
-    } = await this.options.catalog.getEntitiesByRefs(
-      { entityRefs: [entityRef], fields: ENTITY_FIELDS },
-      { credentials },
-    );
-    if (!entity) return undefined;
-    const repositories = this.options.startRepositoryCycle();
-    const read = await this.readPage([entity], repositories, true, {
-      whole: true,
-      limit: concurrencyLimit(1),
-    });
-    const outcome = await this.completePage(read, repositories, true);
+    const outcome = await this.evaluateRefs([entityRef], { force: true });
     if (outcome.failedRefs.length) {
       throw new Error(`Could not evaluate ${entityRef}: ${outcome.lastError}`);
     }
     return outcome.records[0];
+  }
+
+  /**
+   * Evaluates these entities now, e.g. after a push to their repository:
+   * the repository is read conditionally and, unless `force`, an entity
+   * whose inputs did not change is skipped, so a change that a cycle already
+   * evaluated is not evaluated again. Refs the catalog does not have are
+   * left out.
+   */
+  async evaluateRefs(
+    entityRefs: string[],
+    options: { force?: boolean } = {},
+  ): Promise<PageOutcome> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      { entityRefs, fields: ENTITY_FIELDS },
+      { credentials },
+    );
+    const entities = items.filter((e): e is Entity => !!e);
+    const force = options.force ?? false;
+    // A person waits for these: not paced, still within the budget's share.
+    const repositories = this.options.startRepositoryCycle({ urgent: true });
+    const read = await this.readPage(entities, repositories, force, {
+      whole: true,
+      limit: concurrencyLimit(this.options.concurrency),
+    });
+    return this.completePage(read, repositories, force);
   }
 
   /**
@@ -319,7 +371,8 @@ export class MaturityEvaluator {
         }
         return changed;
       } catch (e) {
-        page.fail(ref, e);
+        if (e instanceof ReadHeldError) page.hold(ref, e.message);
+        else page.fail(ref, e);
         return undefined;
       }
     };
@@ -443,7 +496,12 @@ export class MaturityEvaluator {
         orgControlReviewMaxAgeDays: this.options.orgControlReviewMaxAgeDays,
       },
     );
-    return { ...record, inputsHash: hash };
+    const source = repository.url ? repositoryOf(repository.url) : undefined;
+    const stored: StoredResultRecord = { ...record, inputsHash: hash };
+    if (source) {
+      stored.source = { repository: source.key, url: repository.url! };
+    }
+    return stored;
   }
 
   /**
@@ -451,7 +509,12 @@ export class MaturityEvaluator {
    * are kept, marked stale with the reason, and the cycle goes on.
    */
   private signalsFailed(
-    page: Pick<PageOutcome, 'records' | 'skipped'> & { failedRefs?: string[] },
+    page: Pick<
+      PageOutcome,
+      'records' | 'skipped' | 'heldRefs' | 'heldReason'
+    > & {
+      failedRefs?: string[];
+    },
     refs: string[],
     e: unknown,
   ): PageOutcome {
@@ -464,18 +527,23 @@ export class MaturityEvaluator {
       skipped: page.skipped,
       failedRefs: [...(page.failedRefs ?? []), ...refs],
       lastError: reason,
+      ...(page.heldRefs ? { heldRefs: page.heldRefs } : {}),
+      ...(page.heldReason ? { heldReason: page.heldReason } : {}),
     };
   }
 
   /** Caches the page's repository reads, stores its results, marks failures stale. */
   private async storePage(outcome: PageOutcome, repositories: RepositoryCycle) {
     const { store } = this.options;
-    const { records, skipped, failedRefs, lastError } = outcome;
+    const { records, skipped, failedRefs, lastError, heldRefs } = outcome;
     await repositories.flush();
     await store.upsertResults(records);
     if (failedRefs.length) {
       // Best effort: the stored results stay either way.
       await store.markStale(failedRefs, withTime(lastError)).catch(() => {});
+    }
+    if (heldRefs?.length) {
+      await store.markStale(heldRefs, outcome.heldReason!).catch(() => {});
     }
     this.metrics.entitiesHandled('evaluated', records.length);
     this.metrics.entitiesHandled('skipped', skipped);

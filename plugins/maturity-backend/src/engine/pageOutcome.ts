@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { MaturityCheck } from '@cnmaturity/plugin-maturity-rules';
 import { utcDay } from '../database/days';
-import { EntityResultRecord } from '../database/MaturityStore';
+import { StoredResultRecord } from '../database/MaturityStore';
 import { EntityInputs } from './inputsHash';
 
 /** An entity whose inputs changed (or could not be told from its key fields). */
@@ -14,12 +14,18 @@ export interface ChangedEntity {
 
 /** A page evaluated, to be stored. */
 export interface PageOutcome {
-  records: EntityResultRecord[];
+  records: StoredResultRecord[];
   skipped: number;
   /** Not evaluated: their stored results are kept, marked stale. */
   failedRefs: string[];
   /** Why, for the stale mark and the error of evaluateOne. */
   lastError: string;
+  /**
+   * Not evaluated because the SCM request budget held their repository
+   * read back: stored results are kept, marked stale with `heldReason`.
+   */
+  heldRefs?: string[];
+  heldReason?: string;
 }
 
 /**
@@ -44,6 +50,8 @@ export class PageTally {
   skipped: number;
   private readonly failedRefs: string[];
   private lastError: string;
+  private readonly heldRefs: string[];
+  private heldReason?: string;
 
   constructor(
     readonly checks: readonly MaturityCheck[],
@@ -53,6 +61,14 @@ export class PageTally {
     this.skipped = from?.skipped ?? 0;
     this.failedRefs = [...(from?.failedRefs ?? [])];
     this.lastError = from?.lastError ?? '';
+    this.heldRefs = [...(from?.heldRefs ?? [])];
+    this.heldReason = from?.heldReason;
+  }
+
+  /** Held back by the request budget: not a failure, so not logged per entity. */
+  hold(ref: string, reason: string) {
+    this.heldRefs.push(ref);
+    this.heldReason = reason;
   }
 
   /** One malformed entity must not stop the rest of the page. */
@@ -64,8 +80,14 @@ export class PageTally {
       .warn(`Could not evaluate entity: ${errorMessage(e)}`);
   }
 
-  outcome(records: EntityResultRecord[]): PageOutcome {
-    const { skipped, failedRefs, lastError } = this;
-    return { records, skipped, failedRefs, lastError };
+  outcome(records: StoredResultRecord[]): PageOutcome {
+    const { skipped, failedRefs, lastError, heldRefs, heldReason } = this;
+    return {
+      records,
+      skipped,
+      failedRefs,
+      lastError,
+      ...(heldRefs.length ? { heldRefs, heldReason } : {}),
+    };
   }
 }

@@ -5,7 +5,7 @@
  * database), and prints a Markdown report.
  *
  *   npm run bench -- --entities 10000 [--runs 3] [--engine sqlite|pg|both]
- *                    [--seed 1] [--broken 0.02] [--out FILE]
+ *                    [--seed 1] [--broken 0.02] [--out FILE] [--scm github]
  *
  * Progress goes to stderr, the report to stdout (and FILE with --out).
  */
@@ -186,6 +186,11 @@ async function main() {
     results,
     techInsights,
     notes,
+    ...(options.scm === 'github'
+      ? {
+          scm: { limit: options.scmLimit, cycleMinutes: options.cycleMinutes },
+        }
+      : {}),
   });
   process.stdout.write(report);
   if (options.out) {

@@ -263,4 +263,49 @@ describe('parseOptions', () => {
       /--tools must be a list of maturity, tech-insights/,
     );
   });
+
+  it('adds the GitHub API requests per cycle and per hour with --scm github', () => {
+    const counts = (core: number, codeload: number, tarball: number) => ({
+      requests: core + codeload,
+      resources: { core, graphql: 1, codeload, free: 0 },
+      endpoints: {
+        repository: 0,
+        'commit-status': core - tarball,
+        tarball,
+        contents: 0,
+        'rate-limit': 0,
+        graphql: 1,
+        codeload,
+        unknown: 0,
+      },
+      statuses: {},
+      conditional: 0,
+      rateLimited: 0,
+      codeloadBytes: 0,
+    });
+    const withGitHub = (i: number): RunMetrics => {
+      const r = run('maturity', i, 20_000);
+      return {
+        ...r,
+        full: { ...r.full, github: counts(19_940, 9970, 9970) },
+        unchanged: { ...r.unchanged, github: counts(9970, 0, 0) },
+      };
+    };
+    const md = renderReport({
+      ...input,
+      scm: { limit: 5000, cycleMinutes: 30 },
+      results: [withGitHub(0), withGitHub(1)],
+    });
+    expect(md).toContain('### SCM requests (`--scm github`)');
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | full | 19940 | 1 | 9970 | 0 | commit-status 9970, tarball 9970, graphql 1 | 39880 / 2 | **798%, over** |',
+    );
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | unchanged | 9970 | 1 | 0 | 0 | commit-status 9970, graphql 1 | 19940 / 2 | **399%, over** |',
+    );
+    // Without --scm github, no such section.
+    expect(
+      renderReport({ ...input, results: [run('maturity', 0, 20_000)] }),
+    ).not.toContain('SCM requests');
+  });
 });

@@ -8,6 +8,7 @@ import { SHARED_CHECKS } from './driver/sharedChecks';
 import type { TechInsightsMetrics } from './driver/techInsightsTool';
 import type { LoadResult } from './driver/load';
 import type { GeneratedOrganisation } from './generator/generate';
+import type { ScmCounts } from './scm/FakeGitHubScm';
 
 export interface MachineInfo {
   cpus: number;
@@ -44,6 +45,11 @@ export interface ReportInput {
   techInsights?: TechInsightsMetrics[];
   /** Lines about what was skipped or went wrong. */
   notes: string[];
+  /**
+   * `--scm github`: the fake GitHub's limit per resource and hour, and the
+   * minutes between cycles its requests per hour are extrapolated for.
+   */
+  scm?: { limit: number; cycleMinutes: number };
 }
 
 /** The goals for 10,000 services; informational, never asserted. */
@@ -101,9 +107,11 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const head = (r: RunMetrics) => [r.tool, r.engine, String(r.services)];
-/** The median of a count over the runs (counts rarely differ). */
-const count = (runs: RunMetrics[], f: (r: RunMetrics) => number) =>
-  String(Math.round(stats(runs.map(f)).median));
+/** The median of a count over the runs (counts rarely differ); – when unknown. */
+const count = (runs: RunMetrics[], f: (r: RunMetrics) => number) => {
+  const { median } = stats(runs.map(f));
+  return Number.isFinite(median) ? String(Math.round(median)) : '–';
+};
 
 /**
  * The shared CI files (reusable workflows) read in a cycle: each URL once
@@ -350,6 +358,76 @@ function comparisonSection(
   return out;
 }
 
+/**
+ * `--scm github`: what each cycle asked of GitHub's API and what that comes
+ * to per hour when a cycle runs every `cycleMinutes`, against the limit.
+ */
+function scmSection(input: ReportInput, groups: RunMetrics[][]): string[] {
+  const measured = groups.filter(runs => runs.every(r => r.full.github));
+  if (!input.scm || measured.length === 0) return [];
+  const { limit, cycleMinutes } = input.scm;
+  const cyclesPerHour = 60 / cycleMinutes;
+  const rows = measured.flatMap(runs =>
+    (['full', 'unchanged'] as const).map(cycle => {
+      const median = (f: (c: ScmCounts) => number) =>
+        stats(runs.map(r => f(r[cycle].github!))).median;
+      const core = median(c => c.resources.core);
+      const graphql = median(c => c.resources.graphql);
+      const endpoints = (
+        [
+          'commit-status',
+          'repository',
+          'tarball',
+          'contents',
+          'graphql',
+        ] as const
+      )
+        .map(e => [e, Math.round(median(c => c.endpoints[e]))] as const)
+        .filter(([, n]) => n > 0)
+        .map(([e, n]) => `${e} ${n}`)
+        .join(', ');
+      const share =
+        (Math.max(core, graphql) * cyclesPerHour * 100) / Math.max(1, limit);
+      return [
+        ...head(runs[0]),
+        cycle,
+        String(Math.round(core)),
+        String(Math.round(graphql)),
+        String(Math.round(median(c => c.endpoints.codeload))),
+        String(Math.round(median(c => c.rateLimited))),
+        endpoints || '–',
+        `${Math.round(core * cyclesPerHour)} / ${Math.round(
+          graphql * cyclesPerHour,
+        )}`,
+        share > 100 ? `**${fmt(share)}%, over**` : `${fmt(share)}%`,
+      ];
+    }),
+  );
+  return [
+    '### SCM requests (`--scm github`)',
+    '',
+    `Backstage's GitHub reader against a fake GitHub Enterprise in the driver process, answering as GitHub does and limiting each resource to ${limit} per hour (core: REST requests; graphql: points, 1 per query of up to 100 repositories). Archive downloads go to codeload, which is not rate limited; GET /rate_limit and 304s to authorised conditional requests are free. Per hour: the cycle repeated every ${cycleMinutes} minutes (--cycle-minutes).`,
+    '',
+    table(
+      [
+        'tool',
+        'engine',
+        'services',
+        'cycle',
+        'core requests',
+        'GraphQL points',
+        'archive downloads',
+        'refused (rate limit)',
+        'API requests by endpoint, free ones too',
+        `core / GraphQL per hour, a cycle every ${cycleMinutes} min`,
+        `of the ${limit}/h limit`,
+      ],
+      rows,
+    ),
+    '',
+  ];
+}
+
 /** The memory the backend ran with: what bounds the peak RSS. */
 function backendMemory(input: ReportInput): string {
   const limits = [
@@ -475,6 +553,8 @@ export function renderReport(input: ReportInput): string {
     '',
   );
 
+  out.push(...scmSection(input, groups));
+
   out.push('### Organisation and outcomes', '');
   out.push(
     table(
@@ -563,7 +643,11 @@ export function renderReport(input: ReportInput): string {
     'How it is measured:',
     '',
     '- A fresh backend per run (a child process: the real catalog, the maturity plugin, the UrlReader service with a reader for the generated repositories, SQLite files or fresh PostgreSQL databases), the organisation ingested by an entity provider before anything is timed.',
-    "- Cycle times are the plugin's own (its \"Maturity cycle: ...\" log line), each cycle triggered through the scheduler's REST API; per entity = full cycle / entities walked. CPU cores busy = the backend's CPU time (all threads: event loop, extraction workers, libuv pool, garbage collector; /proc/<pid>/stat) from the trigger to the log line, over the cycle's own duration (the scheduler's pickup before it is idle), 2.0 = two cores busy. SCM counts are the bench reader's: downloads (archives streamed), conditional requests (an etag sent), not modified, failed (404/503). Shared CI files are the single files the plugin reads for the reusable workflows services call (the platform team's, one copy for the whole organisation), counted the same way.",
+    `- Cycle times are the plugin's own (its "Maturity cycle: ..." log line), each cycle triggered through the scheduler's REST API; per entity = full cycle / entities walked. CPU cores busy = the backend's CPU time (all threads: event loop, extraction workers, libuv pool, garbage collector; /proc/<pid>/stat) from the trigger to the log line, over the cycle's own duration (the scheduler's pickup before it is idle), 2.0 = two cores busy. SCM counts are the bench reader's: downloads (archives streamed), conditional requests (an etag sent), not modified, failed (404/503)${
+      input.scm
+        ? '; with --scm github, what the fake GitHub saw: a readTree is one commit-status request, a download one archive from codeload, not modified a status not followed by a download (whether the reader sent an etag is not visible there: –)'
+        : ''
+    }. Shared CI files are the single files the plugin reads for the reusable workflows services call (the platform team's, one copy for the whole organisation), counted the same way.`,
     `- Latency: autocannon from the driver process (not the backend's), ${
       input.durationS
     } s per endpoint and connection count (${input.connections.join(

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EntityMaturityResult } from '@cnmaturity/plugin-maturity-common';
 import type { ReaderCounters } from '../server/benchUrlReader';
 import type { CatalogStatus } from '../server/benchCatalogModule';
 import { SCM_HOST } from '../generator/generate';
+import { FakeGitHubScm, ScmCounts } from '../scm/FakeGitHubScm';
+import { readerCountersOf } from '../scm/readerCounters';
 import { BackendProcess } from './backendProcess';
 import { DatabaseSize, simulateHistory } from './database';
 import { BackendClient } from './http';
@@ -12,7 +15,7 @@ import {
   SharedPasses,
   sampleServices,
 } from './sharedChecks';
-import { startBackend } from './startBackend';
+import { StartedBackend, startBackend } from './startBackend';
 import { BenchTool } from './tool';
 
 /** One evaluation cycle as the backend logged it and the SCM saw it. */
@@ -30,6 +33,8 @@ export interface CycleMetrics {
   repositories: { downloaded: number; notModified: number; failed: number };
   /** What the SCM was asked during the cycle. */
   scm: ReaderCounters;
+  /** `--scm github`: the fake GitHub's requests during the cycle, by resource and endpoint. */
+  github?: ScmCounts;
 }
 
 /** Everything one run measured. A second tool fills the same shape. */
@@ -90,8 +95,15 @@ async function runCycle(
   client: BackendClient,
   timeoutMs: number,
   profileFile?: string,
+  github?: FakeGitHubScm,
 ): Promise<CycleMetrics> {
-  const before = await backend.request<ReaderCounters>('reader-counters');
+  // With --scm github the backend has no bench reader: the SCM counts.
+  const counters = async () =>
+    github
+      ? readerCountersOf(github.counts())
+      : backend.request<ReaderCounters>('reader-counters');
+  const mark = github?.requests.length ?? 0;
+  const before = await counters();
   if (profileFile) await backend.request('profile-start');
   const line = backend.waitForLine(CYCLE_LINE, timeoutMs, CYCLE_FAILED);
   const cpuBefore = backend.cpuMs() ?? NaN;
@@ -105,7 +117,7 @@ async function runCycle(
   if (profileFile) {
     await backend.request('profile-stop', 60_000, { file: profileFile });
   }
-  const after = await backend.request<ReaderCounters>('reader-counters');
+  const after = await counters();
   return {
     evaluated: Number(m[1]),
     unchanged: Number(m[2]),
@@ -119,8 +131,19 @@ async function runCycle(
       failed: Number(m[7]),
     },
     scm: diff(before, after),
+    ...(github ? { github: github.counts(mark) } : {}),
   };
 }
+
+/** The GitHub integration the backend reads the bench host through (`--scm github`). */
+const githubConfig = (github: FakeGitHubScm, token: string) => ({
+  integrations: {
+    github: [{ host: SCM_HOST, apiBaseUrl: github.apiBaseUrl, token }],
+  },
+});
+
+const scmLine = (c: ScmCounts) =>
+  `SCM: ${c.resources.core} core requests, ${c.resources.graphql} GraphQL points, ${c.endpoints.codeload} archive downloads, ${c.rateLimited} refused for a rate limit`;
 
 /**
  * The plugin's config in a run: cycles only when the driver triggers. The
@@ -156,6 +179,30 @@ export const maturityTool: BenchTool<RunMetrics> = {
   async run(context) {
     const { options, organisation, database, log } = context;
     const started = Date.now();
+    // In the driver process, so that its CPU is not counted as the backend's.
+    const token = randomBytes(24).toString('hex');
+    const github =
+      options.scm === 'github'
+        ? await FakeGitHubScm.start({
+            reposDir: context.reposDir,
+            token,
+            limit: options.scmLimit,
+          })
+        : undefined;
+    let startedBackend: StartedBackend;
+    try {
+      startedBackend = await startBackend(
+        context,
+        'maturity',
+        github
+          ? { ...MATURITY_CONFIG, ...githubConfig(github, token) }
+          : MATURITY_CONFIG,
+        options.scm,
+      );
+    } catch (e) {
+      await github?.close();
+      throw e;
+    }
     const {
       backend,
       client,
@@ -164,7 +211,7 @@ export const maturityTool: BenchTool<RunMetrics> = {
       catalog,
       ingestionPeakRssBytes,
       warnings,
-    } = await startBackend(context, 'maturity', MATURITY_CONFIG);
+    } = startedBackend;
     try {
       // The facts a CI would push (DORA, registry scans), before the cycles.
       const timestamp = new Date(Date.now() - 3_600_000).toISOString();
@@ -198,20 +245,31 @@ export const maturityTool: BenchTool<RunMetrics> = {
         client,
         cycleTimeout,
         profile('cycle-full'),
+        github,
       );
       log(
         `cycle 1: ${full.evaluated} evaluated, ${full.failed} failed in ${full.durationMs} ms`,
       );
+      if (full.github) log(scmLine(full.github));
       log('cycle 2 (unchanged)');
       const unchanged = await runCycle(
         backend,
         client,
         cycleTimeout,
         profile('cycle-unchanged'),
+        github,
       );
       log(
         `cycle 2: ${unchanged.evaluated} evaluated, ${unchanged.unchanged} unchanged in ${unchanged.durationMs} ms`,
       );
+      if (unchanged.github) log(scmLine(unchanged.github));
+      for (const [name, cycle] of Object.entries({ full, unchanged })) {
+        if (cycle.github?.rateLimited) {
+          warnings.push(
+            `the fake GitHub refused ${cycle.github.rateLimited} requests of the ${name} cycle for its rate limit (--scm-limit ${options.scmLimit})`,
+          );
+        }
+      }
       if (unchanged.evaluated > 0) {
         warnings.push(
           `the unchanged cycle re-evaluated ${unchanged.evaluated} entities`,
@@ -370,6 +428,7 @@ export const maturityTool: BenchTool<RunMetrics> = {
       };
     } finally {
       await backend.stop();
+      await github?.close();
     }
   },
 };

@@ -16,4 +16,24 @@ describe('parseOptions', () => {
       '--memory-limit must be numbers >= 128, got lots',
     );
   });
+
+  it('reads the repositories from the bench reader unless --scm github', () => {
+    expect(parseOptions([])).toMatchObject({
+      scm: 'local',
+      scmLimit: 5000,
+      cycleMinutes: 30,
+    });
+    expect(
+      parseOptions([
+        '--scm',
+        'github',
+        '--scm-limit=1000',
+        '--cycle-minutes',
+        '60',
+      ]),
+    ).toMatchObject({ scm: 'github', scmLimit: 1000, cycleMinutes: 60 });
+    expect(() => parseOptions(['--scm', 'gitlab'])).toThrow(
+      '--scm must be local or github, got gitlab',
+    );
+  });
 });

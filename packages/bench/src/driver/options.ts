@@ -32,6 +32,16 @@ export interface BenchOptions {
   heapLimitMiB?: number;
   /** Memory cgroup limit of the backend in MiB, as a container's. */
   memoryLimitMiB?: number;
+  /**
+   * Where the maturity backend reads the repositories: the in-process bench
+   * reader (no rate limit), or Backstage's GitHub reader against a fake
+   * GitHub in the driver that counts and rate-limits API requests.
+   */
+  scm: 'local' | 'github';
+  /** `--scm github`: requests per hour per resource (core, graphql). */
+  scmLimit: number;
+  /** Minutes between cycles the SCM requests per hour are extrapolated for. */
+  cycleMinutes: number;
 }
 
 export const TOOL_NAMES = ['maturity', 'tech-insights'] as const;
@@ -66,6 +76,14 @@ export const USAGE = `Usage: npm run bench -- [options]
   --memory-limit MiB    run the backend in a memory cgroup of this size, as a
                         container: the kernel enforces it and Node sizes the
                         heap from it (Linux; root or a delegated cgroup)
+  --scm S               local | github (default local): where the maturity backend
+                        reads the repositories; github serves them from a fake
+                        GitHub in the driver through Backstage's GitHub reader,
+                        with GitHub's rate limits, and reports the API requests
+  --scm-limit N         --scm github: requests per hour per resource, core (REST)
+                        and graphql (default 5000, GitHub's for a token or app)
+  --cycle-minutes M     minutes between cycles for the SCM requests per hour
+                        (default 30, the plugin's default schedule)
   --profile             CPU-profile the backend during each cycle and load (implies
                         --keep; <work dir>/<run>/cycle-*.cpuprofile, load-*.cpuprofile)
 `;
@@ -114,6 +132,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     'tools',
     'heap-limit',
     'memory-limit',
+    'scm',
+    'scm-limit',
+    'cycle-minutes',
   ]);
   for (const key of values.keys()) {
     if (!known.has(key)) throw new UsageError(`Unknown option --${key}`);
@@ -141,6 +162,10 @@ export function parseOptions(argv: string[]): BenchOptions {
         'tools',
       )}`,
     );
+  }
+  const scm = values.get('scm') ?? 'local';
+  if (scm !== 'local' && scm !== 'github') {
+    throw new UsageError(`--scm must be local or github, got ${scm}`);
   }
   const engines: BenchOptions['engines'] =
     engine === 'sqlite' || engine === 'pg' ? [engine] : ['sqlite', 'pg'];
@@ -174,5 +199,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     memoryLimitMiB: values.has('memory-limit')
       ? one('memory-limit', '', 128)
       : undefined,
+    scm,
+    scmLimit: one('scm-limit', '5000', 1),
+    cycleMinutes: one('cycle-minutes', '30', 1),
   };
 }

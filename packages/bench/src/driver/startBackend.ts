@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { JsonObject } from '@backstage/types';
 import type { CatalogStatus } from '../server/benchCatalogModule';
-import type { BenchPlugins } from '../server/server';
+import type { BenchPlugins, ServerInput } from '../server/server';
 import { BackendProcess } from './backendProcess';
 import { BenchDatabase } from './database';
 import { BackendClient } from './http';
@@ -87,6 +87,7 @@ export async function startBackend(
   context: RunContext,
   plugins: BenchPlugins,
   pluginConfig: JsonObject,
+  scm: ServerInput['scm'] = 'local',
 ): Promise<StartedBackend> {
   const { options, organisation, database, log } = context;
   const started = Date.now();
@@ -112,6 +113,7 @@ export async function startBackend(
       broken: options.broken,
       examplesDir: context.examplesDir,
       reposDir: context.reposDir,
+      scm,
     },
     compiled: context.compiled,
     heapLimitMiB: options.heapLimitMiB,

@@ -3,8 +3,10 @@
  * its peak RSS is its own): the real catalog, the real maturity plugin and
  * the real UrlReader service (or Tech Insights, for the side-by-side run),
  * with the generated organisation as an entity
- * provider and the generated repositories behind the bench SCM host. Config
- * comes from the driver (CNM_BENCH_SERVER), not from app-config files.
+ * provider and the generated repositories behind the bench SCM host (the
+ * bench reader, or with `--scm github` the GitHub integration's reader against
+ * the driver's fake GitHub). Config comes from the driver (CNM_BENCH_SERVER),
+ * not from app-config files.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -33,6 +35,11 @@ export interface ServerInput {
   broken: number;
   examplesDir: string;
   reposDir: string;
+  /**
+   * `github`: the config's `integrations.github` points the bench host at a
+   * fake GitHub, so the bench reader must not claim it.
+   */
+  scm?: 'local' | 'github';
 }
 
 function main() {
@@ -69,7 +76,9 @@ function main() {
         ).entities,
     ),
   );
-  backend.add(benchUrlReaderFactory(input.reposDir));
+  if (input.scm !== 'github') {
+    backend.add(benchUrlReaderFactory(input.reposDir));
+  }
   if (input.plugins === 'tech-insights') {
     backend.add(import('@backstage-community/plugin-tech-insights-backend'));
     backend.add(

@@ -34,6 +34,13 @@ export interface Config {
        */
       batchedHeadLookups?: boolean;
     };
+    /**
+     * Splits each cycle into this many disjoint shards (1 to 64), one
+     * global scheduler task each (`maturity-evaluate-shard-<i>-of-<n>`), so
+     * several backend instances run a cycle in parallel. Default 1 (one
+     * task, `maturity-evaluate`).
+     */
+    shards?: number;
     /** Entity kinds to evaluate. Defaults to `[Component]`. */
     kinds?: string[];
     /**

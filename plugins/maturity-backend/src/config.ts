@@ -33,6 +33,8 @@ export interface ScmSettings {
 
 export interface MaturityConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Disjoint parts of the catalog, one scheduler task each. */
+  shards: number;
   scm: ScmSettings;
   /**
    * How long into a cycle repository reads may wait for the request
@@ -243,6 +245,7 @@ export function readMaturityConfig(config: Config): MaturityConfig {
   };
   return {
     schedule,
+    shards: wholeNumber(root, 'shards', 1, 1, 64),
     scm,
     readWindowMs: Math.floor(0.8 * durationMs(schedule.timeout)),
     kinds,

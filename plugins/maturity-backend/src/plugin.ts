@@ -35,6 +35,7 @@ import { GithubHeadLookup } from './scm/GithubHeadLookup';
 import { ScmRequestBudget } from './scm/RequestBudget';
 import { ScmReadGate } from './scm/ScmReadGate';
 import { rubricHash } from './engine/inputsHash';
+import { allShards, shardTaskId } from './engine/shards';
 import { MaturityMetrics } from './engine/metrics';
 import { retentionStartDay } from './database/days';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
@@ -158,14 +159,19 @@ export const maturityPlugin = createBackendPlugin({
           readWindowMs: maturityConfig.readWindowMs,
         });
 
-        await scheduler.scheduleTask({
-          id: 'maturity-evaluate',
-          scope: 'global',
-          ...maturityConfig.schedule,
-          fn: async () => {
-            await evaluator.evaluateAll();
-          },
-        });
+        // One task per shard: with several instances the scheduler runs
+        // the shards in parallel, and a shard whose instance died is taken
+        // over by another once its lock times out.
+        for (const shard of allShards(maturityConfig.shards)) {
+          await scheduler.scheduleTask({
+            id: shardTaskId(shard),
+            scope: 'global',
+            ...maturityConfig.schedule,
+            fn: async () => {
+              await evaluator.evaluateAll({ shard });
+            },
+          });
+        }
         // Pushes published by the SCM webhook modules of the events backend
         // re-evaluate just the entities whose repository changed.
         const pushes = new RepositoryPushHandler({

@@ -124,6 +124,7 @@ describe.each(databases.eachSupportedId())(
         'maturity_facts',
         'maturity_attestations',
         'maturity_repo_cache',
+        'maturity_sources',
       ]) {
         await knex(table).delete();
       }
@@ -169,6 +170,61 @@ describe.each(databases.eachSupportedId())(
     }
 
     const team = group('payments-team', ['ada', 'linus']);
+
+    it('evaluates a change once, whether a push or the cycle finds it first', async () => {
+      const { evaluator, scm } = await setup({
+        entities: [service('a'), service('b'), team],
+      });
+      await evaluator().evaluateAll();
+      const changed = {
+        etag: 'v2',
+        files: {
+          '.github/workflows/ci.yml': workflow,
+          Dockerfile: 'FROM node:22\nUSER node\n',
+        },
+      };
+
+      // The push first: the cycle after it finds nothing new.
+      scm.repos.set(repoUrl('a'), changed);
+      const pushed = await evaluator().evaluateRefs(['component:default/a']);
+      expect(pushed.records.map(r => r.entityRef)).toEqual([
+        'component:default/a',
+      ]);
+      expect(await evaluator().evaluateAll()).toMatchObject({
+        evaluated: 0,
+        skipped: 2,
+      });
+
+      // The cycle first: the push that arrives late finds nothing new.
+      scm.repos.set(repoUrl('b'), changed);
+      expect(await evaluator().evaluateAll()).toMatchObject({
+        evaluated: 1,
+        skipped: 1,
+      });
+      const late = await evaluator().evaluateRefs(['component:default/b']);
+      expect(late).toMatchObject({ records: [], skipped: 1 });
+      expect(scm.downloads).toBe(4);
+    });
+
+    it('splits a cycle into disjoint shards that together evaluate every entity once', async () => {
+      const names = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
+      const entities = [...names.map(n => service(n)), team];
+      const { evaluator, scm } = await setup({ entities, pageSize: 5 });
+      const shards = await Promise.all([
+        evaluator().evaluateAll({ shard: { index: 0, count: 2 } }),
+        evaluator().evaluateAll({ shard: { index: 1, count: 2 } }),
+      ]);
+      // Each entity in exactly one shard; both shards did some of the work.
+      expect(shards[0].evaluated + shards[1].evaluated).toBe(12);
+      expect(shards[0].evaluated).toBeGreaterThan(0);
+      expect(shards[1].evaluated).toBeGreaterThan(0);
+      expect(scm.downloads).toBe(12);
+      // A whole cycle afterwards finds nothing left to do.
+      expect(await evaluator().evaluateAll()).toMatchObject({
+        evaluated: 0,
+        skipped: 12,
+      });
+    });
 
     it('evaluates every entity, then skips all of them when nothing changed, with no downloads', async () => {
       const entities = [service('a'), service('b'), service('c'), team];

@@ -39,6 +39,7 @@ import {
   ReadPage,
 } from './pageOutcome';
 import { fetchRelated, RelatedCache, relatedOf } from './related';
+import { Shard, shardOf } from './shards';
 
 const PAGE_SIZE = 200;
 /** Evaluations between turns of the event loop, so routes stay responsive. */
@@ -133,9 +134,21 @@ export class MaturityEvaluator {
     this.metrics = options.metrics ?? new MaturityMetrics();
   }
 
-  /** One full cycle over the configured kinds. */
-  async evaluateAll(): Promise<CycleStats> {
+  /**
+   * One full cycle over the configured kinds, or over one shard of them:
+   * shards are disjoint, so tasks on several instances share a cycle.
+   */
+  async evaluateAll(options: { shard?: Shard } = {}): Promise<CycleStats> {
     const started = Date.now();
+    const { shard } = options;
+    const inShard = (e: Entity) =>
+      !shard ||
+      shard.count <= 1 ||
+      shardOf(safeRef(e), shard.count) === shard.index;
+    const label =
+      shard && shard.count > 1
+        ? `Maturity cycle (shard ${shard.index + 1} of ${shard.count})`
+        : 'Maturity cycle';
     const { catalog, auth, kinds } = this.options;
     const repositories = this.options.startRepositoryCycle({
       deadline: started + (this.options.readWindowMs ?? 0),
@@ -206,11 +219,16 @@ export class MaturityEvaluator {
         next = cursor ? query(cursor) : undefined;
         next?.catch(() => {}); // awaited in the next round
         const previous = reading;
-        reading = this.readPage(page.items, repositories, false, {
-          whole: pageWhole,
-          relatedCache: pageWhole ? caches.whole : caches.keys,
-          limit,
-        });
+        reading = this.readPage(
+          page.items.filter(inShard),
+          repositories,
+          false,
+          {
+            whole: pageWhole,
+            relatedCache: pageWhole ? caches.whole : caches.keys,
+            limit,
+          },
+        );
         reading.catch(() => {}); // awaited in the next round
         if (previous) await complete(previous);
       }
@@ -223,7 +241,7 @@ export class MaturityEvaluator {
       // skips what this one finished and carries on from there.
       this.metrics.cycleFinished((Date.now() - started) / 1000, 'failed');
       this.options.logger.error(
-        `Maturity cycle stopped after ${totals.evaluated} evaluated, ${totals.skipped} unchanged: ${e}`,
+        `${label} stopped after ${totals.evaluated} evaluated, ${totals.skipped} unchanged: ${e}`,
       );
       throw e;
     }
@@ -244,7 +262,7 @@ export class MaturityEvaluator {
         } entities) held back by the SCM request budget until ${repositories.heldUntil.toISOString()}`
       : '';
     this.options.logger.info(
-      `Maturity cycle: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed${heads}${held}`,
+      `${label}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed${heads}${held}`,
       {
         evaluated: stats.evaluated,
         skipped: stats.skipped,

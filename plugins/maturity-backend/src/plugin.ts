@@ -34,6 +34,8 @@ import { RepositoryPushHandler } from './events/RepositoryPushHandler';
 import { GithubHeadLookup } from './scm/GithubHeadLookup';
 import { ScmRequestBudget } from './scm/RequestBudget';
 import { ScmReadGate } from './scm/ScmReadGate';
+import { ScmStatusRecorder } from './scm/ScmStatusRecorder';
+import { DatabaseScmStatusStore } from './database/DatabaseScmStatusStore';
 import { rubricHash } from './engine/inputsHash';
 import { allShards, shardTaskId } from './engine/shards';
 import { MaturityMetrics } from './engine/metrics';
@@ -118,6 +120,10 @@ export const maturityPlugin = createBackendPlugin({
         const budget = new ScmRequestBudget({
           share: maturityConfig.scm.requestShare,
         });
+        const scmStatus = new ScmStatusRecorder({
+          rows: await DatabaseScmStatusStore.create({ database }),
+          budget,
+        });
         const repositories = new RepositoryCollector({
           heads: maturityConfig.scm.batchedHeadLookups
             ? new GithubHeadLookup({ integrations, logger, budget })
@@ -156,6 +162,13 @@ export const maturityPlugin = createBackendPlugin({
           orgControls: maturityConfig.orgControls,
           orgControlReviewMaxAgeDays: maturityConfig.orgControlReviewMaxAgeDays,
           startRepositoryCycle: timing => repositories.startCycle(timing),
+          onCycleRead: (cycle, shard) =>
+            scmStatus.record(
+              cycle.hosts,
+              shard && shard.count > 1
+                ? `${shard.index + 1}/${shard.count}`
+                : '',
+            ),
           readWindowMs: maturityConfig.readWindowMs,
         });
 
@@ -214,6 +227,7 @@ export const maturityPlugin = createBackendPlugin({
               kinds: maturityConfig.kinds,
             }),
             refresh: async ref => !!(await evaluator.evaluateOne(ref)),
+            scmStatus: () => scmStatus.current(),
             attestationMaxAgeDays: maturityConfig.attestationMaxAgeDays,
             historyRetentionDays: maturityConfig.historyRetentionDays,
             factSources: new Set([

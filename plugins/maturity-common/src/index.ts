@@ -12,3 +12,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './scoring';
 export * from './summary';
+export * from './scm';

@@ -14,6 +14,9 @@ const examples = fs
   .readdirSync(EXAMPLE_REPOS)
   .map(name => [name, loadRepo(path.join(EXAMPLE_REPOS, name))] as const);
 
+// Workers start and die several times in a test: seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('ExtractionPool', () => {
   it('extracts every example repository on a worker exactly as on the event loop', async () => {
     const logger = mockServices.logger.mock();

@@ -35,12 +35,25 @@ export class ReadHeldError extends Error {
     readonly url: string,
     readonly host: string,
     readonly until: Date,
-    reason: string,
+    readonly reason: string,
   ) {
     super(
       `reading ${url} is held back by the SCM request budget until ${until.toISOString()}: ${reason}`,
     );
   }
+}
+
+/** How one cycle's reads of a budgeted SCM host went. */
+export interface HostReads {
+  /** Repositories the cycle needed. */
+  seen: number;
+  /** Held back and never read: no result yet. */
+  unread: number;
+  /** Held back with an earlier read: the result is kept, stale. */
+  held: number;
+  /** The latest time a held read may go on, and why it was held. */
+  heldUntil?: Date;
+  heldReason?: string;
 }
 
 /** The reads of one cycle. */
@@ -57,8 +70,8 @@ export interface RepositoryCycle {
   readonly counts: Readonly<Record<RepositoryReadOutcome, number>>;
   /** Unchanged repositories known from a batched head lookup (no request each). */
   readonly headMatches: number;
-  /** Per budgeted host: repositories seen, and those held back without a cached read. */
-  readonly hosts: ReadonlyMap<string, { seen: number; unread: number }>;
+  /** Per budgeted host: how its repositories' reads went. */
+  readonly hosts: ReadonlyMap<string, HostReads>;
   /** The latest time a held read may be tried again, if any was held. */
   readonly heldUntil?: Date;
 }
@@ -125,7 +138,7 @@ export class RepositoryCollector {
   startCycle(timing: ReadTiming = {}): RepositoryCycle {
     const { cache, logger, heads, gate } = this.options;
     const headOf = new Map<string, string>();
-    const hosts = new Map<string, { seen: number; unread: number }>();
+    const hosts = new Map<string, HostReads>();
     const cycle = {
       headMatches: 0,
       heldUntil: undefined as Date | undefined,
@@ -189,9 +202,9 @@ export class RepositoryCollector {
         const host = gate?.hostOf(url);
         pending = last.then(entry => {
           if (host) {
-            const seen = hosts.get(host) ?? { seen: 0, unread: 0 };
-            seen.seen++;
-            hosts.set(host, seen);
+            const tally = hosts.get(host) ?? { seen: 0, unread: 0, held: 0 };
+            tally.seen++;
+            hosts.set(host, tally);
           }
           return this.read(
             url,
@@ -209,7 +222,13 @@ export class RepositoryCollector {
             },
           ).catch(e => {
             if (e instanceof ReadHeldError) {
-              if (!entry) hosts.get(e.host)!.unread++;
+              const tally = hosts.get(e.host)!;
+              if (entry) tally.held++;
+              else tally.unread++;
+              if (!tally.heldUntil || tally.heldUntil < e.until) {
+                tally.heldUntil = e.until;
+                tally.heldReason = e.reason;
+              }
               if (!cycle.heldUntil || cycle.heldUntil < e.until) {
                 cycle.heldUntil = e.until;
               }

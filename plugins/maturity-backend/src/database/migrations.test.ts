@@ -168,6 +168,9 @@ async function schemaState(knex: Knex): Promise<SchemaState> {
   };
 }
 
+// Every migration up, down and up again is dozens of DDL round trips.
+jest.setTimeout(30_000);
+
 describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
   async function init(id: TestDatabaseId) {
     const knex = await databases.init(id);

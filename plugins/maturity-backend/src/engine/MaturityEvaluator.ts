@@ -125,7 +125,10 @@ export class MaturityEvaluator {
        */
       readWindowMs?: number;
       /** Told how each cycle's reads went, e.g. to record the budget's progress. */
-      onCycleRead?: (repositories: RepositoryCycle) => Promise<void>;
+      onCycleRead?: (
+        repositories: RepositoryCycle,
+        shard?: Shard,
+      ) => Promise<void>;
       metrics?: MaturityMetrics;
       /** Entities per catalog page and per stored batch. */
       pageSize?: number;

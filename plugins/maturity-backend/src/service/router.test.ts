@@ -29,6 +29,9 @@ import {
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import { BUILTIN_FACT_SOURCES } from './facts';
 import { createRouter } from './router';
+import { DatabaseScmStatusStore } from '../database/DatabaseScmStatusStore';
+import { ScmRequestBudget } from '../scm/RequestBudget';
+import { ScmStatusRecorder } from '../scm/ScmStatusRecorder';
 import { CatalogVisibility } from './visibility';
 
 const databases = createTestDatabases();
@@ -187,6 +190,22 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     await store.upsertResults(seeded);
   });
 
+  /** The SCM status as the plugin records it after a cycle, in this database. */
+  const scmStatus = {
+    async recorder() {
+      return new ScmStatusRecorder({
+        rows: await DatabaseScmStatusStore.create({
+          database: mockServices.database({ knex }),
+        }),
+        budget: new ScmRequestBudget(),
+        now: () => new Date('2026-12-04T12:00:00.000Z'),
+      });
+    },
+    async current() {
+      return (await this.recorder()).current();
+    },
+  };
+
   async function createApp(decisions: Record<string, AuthorizeResult> = {}) {
     const database = mockServices.database({ knex });
     const store = await DatabaseMaturityStore.create({ database });
@@ -228,6 +247,7 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
         kinds: ['Component'],
       }),
       refresh: async ref => !!(await evaluator.evaluateOne(ref)),
+      scmStatus: () => scmStatus.current(),
       attestationMaxAgeDays: 365,
       historyRetentionDays: 365,
     });
@@ -921,6 +941,56 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     it('requires credentials', async () => {
       const res = await request(await createApp())
         .get('/rubric')
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+    });
+  });
+
+  describe('GET /scm-status', () => {
+    it('says which hosts hold reads back, until when, and what is left to read', async () => {
+      await knex('maturity_scm_status').delete();
+      const recorder = await scmStatus.recorder();
+      await recorder.record(
+        new Map([
+          [
+            'github.com',
+            {
+              seen: 400,
+              unread: 100,
+              held: 5,
+              heldUntil: new Date('2026-12-04T12:30:00.000Z'),
+              heldReason: 'the SCM reports its rate limit used up',
+            },
+          ],
+        ]),
+        '1/2',
+      );
+      // The other shard's row of the same host adds up with it.
+      await recorder.record(
+        new Map([['github.com', { seen: 400, unread: 0, held: 0 }]]),
+        '2/2',
+      );
+      const res = await request(await createApp())
+        .get('/scm-status')
+        .set('Authorization', user);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        hosts: [
+          {
+            host: 'github.com',
+            updatedAt: '2026-12-04T12:00:00.000Z',
+            repositories: { seen: 800, unread: 100, held: 5 },
+            heldUntil: '2026-12-04T12:30:00.000Z',
+            heldReason: 'the SCM reports its rate limit used up',
+            resources: [],
+          },
+        ],
+      });
+    });
+
+    it('requires credentials', async () => {
+      const res = await request(await createApp())
+        .get('/scm-status')
         .set('Authorization', mockCredentials.none.header());
       expect(res.status).toBe(401);
     });

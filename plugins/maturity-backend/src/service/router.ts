@@ -15,6 +15,7 @@ import {
   maturityEntityAttestPermission,
   maturityEntityRefreshPermission,
   matchesSummaryFilter,
+  MaturityScmStatus,
   MaturitySummaryRow,
 } from '@cnmaturity/plugin-maturity-common';
 import express, { Request } from 'express';
@@ -53,6 +54,8 @@ export interface RouterOptions {
   visibility: CatalogVisibility;
   /** Re-evaluates one entity now; false when the catalog does not have it. */
   refresh: (entityRef: string) => Promise<boolean>;
+  /** How reading each SCM host stands; none when not given. */
+  scmStatus?: () => Promise<MaturityScmStatus>;
   attestationMaxAgeDays: number;
   historyRetentionDays: number;
 }
@@ -357,6 +360,11 @@ export async function createRouter(
       })),
     );
     res.status(201).json({ accepted: facts.length });
+  });
+
+  router.get('/scm-status', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json((await options.scmStatus?.()) ?? { hosts: [] });
   });
 
   router.get('/rubric', async (req, res) => {

@@ -55,6 +55,7 @@ export function fakeMaturityApi(
     getSummaryCsv: notStubbed('getSummaryCsv'),
     getTrend: async () => [],
     getRubric: async () => ({ checks: [...BUILTIN_CHECKS] }),
+    getScmStatus: async () => ({ hosts: [] }),
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  MaturityScmStatus,
   EntityMaturityResult,
   MaturityAttestation,
   MaturityCheckDefinition,
@@ -55,6 +56,12 @@ export interface MaturityApi {
   ): Promise<MaturityTrendPoint[]>;
   /** The checks as configured on the backend. */
   getRubric(): Promise<{ checks: MaturityCheckDefinition[] }>;
+  /**
+   * How reading each SCM host stands: reads held back by the request
+   * budget, until when, and what is still unread. Optional, so API
+   * implementations written before it keep working.
+   */
+  getScmStatus?(): Promise<MaturityScmStatus>;
 }
 
 /** @public */

@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  MaturityScmStatus,
   EntityMaturityResult,
   MaturityAttestation,
   MaturityCheckDefinition,
@@ -114,6 +115,10 @@ export class MaturityClient implements MaturityApi {
 
   async getRubric(): Promise<{ checks: MaturityCheckDefinition[] }> {
     return this.json(await this.fetch('/rubric'));
+  }
+
+  async getScmStatus(): Promise<MaturityScmStatus> {
+    return this.json(await this.fetch('/scm-status'));
   }
 
   private async fetch(path: string, init?: RequestInit): Promise<Response> {

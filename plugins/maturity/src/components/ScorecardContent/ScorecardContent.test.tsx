@@ -507,6 +507,47 @@ describe('ScorecardContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('says when the SCM rate limit holds reads back, until when, and how far the first read is', async () => {
+    await render({
+      getScmStatus: async () => ({
+        hosts: [
+          {
+            host: 'github.com',
+            updatedAt: '2026-12-04T12:00:00.000Z',
+            repositories: { seen: 10_000, unread: 6_000, held: 12 },
+            heldUntil: '2999-01-01T14:30:00.000Z',
+            heldReason: 'the SCM reports its rate limit used up',
+            estimateHours: 4.8,
+            resources: [],
+          },
+          {
+            host: 'ghe.example.com',
+            updatedAt: '2026-12-04T12:00:00.000Z',
+            repositories: { seen: 20, unread: 0, held: 0 },
+            resources: [],
+          },
+        ],
+      }),
+    });
+    const notice = await screen.findByRole('status');
+    expect(notice).toHaveTextContent(
+      'Repository reads on github.com are held back by the SCM request budget until 2999-01-01 14:30 UTC (the SCM reports its rate limit used up).',
+    );
+    expect(notice).toHaveTextContent(
+      "github.com: 4,000 of 10,000 repositories read; 6,000 services wait for their first result, about 4.8 h to go at this plugin's share of the rate limit.",
+    );
+    expect(notice).toHaveTextContent(
+      'github.com: 12 changed repositories wait for their read; their services show their last results, marked stale.',
+    );
+    expect(notice).not.toHaveTextContent('ghe.example.com');
+  });
+
+  it('shows no SCM notice when nothing is held back', async () => {
+    await render({});
+    expect(await screen.findByText('Checkout Service')).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
   it('shows progress while the summary loads', async () => {
     await render({ getSummary: () => new Promise(() => {}) });
     expect(await screen.findByTestId('progress')).toBeInTheDocument();

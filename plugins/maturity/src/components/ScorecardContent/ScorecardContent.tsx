@@ -23,6 +23,7 @@ import { CsvExportButton } from './CsvExportButton';
 import { formatCount } from './format';
 import { LevelChart } from './LevelChart';
 import { RollupTable } from './RollupTable';
+import { ScmStatusBanner } from './ScmStatusBanner';
 import { ScorecardFilters } from './ScorecardFilters';
 import { ServiceTable } from './ServiceTable';
 import { SummaryTiles } from './SummaryTiles';
@@ -246,6 +247,7 @@ export function ScorecardContent() {
       <Grid container spacing={3}>
         {filters}
         {reloading}
+        <ScmStatusBanner />
         <Grid item xs={12}>
           <NoMatch onClear={clearFilters} />
         </Grid>
@@ -258,6 +260,7 @@ export function ScorecardContent() {
     <Grid container spacing={3}>
       {filters}
       {reloading}
+      <ScmStatusBanner />
       <Grid item xs={12}>
         <SummaryTiles
           totals={totals}

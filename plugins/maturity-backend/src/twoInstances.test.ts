@@ -1,26 +1,29 @@
 import {
   coreServices,
   createServiceFactory,
-  LoggerService,
-  RootLoggerService,
 } from '@backstage/backend-plugin-api';
-import { MetricAttributes } from '@backstage/backend-plugin-api/alpha';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestBackend,
 } from '@backstage/backend-test-utils';
-import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { JsonObject } from '@backstage/types';
 import { knex as createKnex, Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import request from 'supertest';
 import { maturityPlugin } from './plugin';
+import {
+  CapturingLogger,
+  Instance,
+  LogEntry,
+  Run,
+  runsOf,
+  TaskEvent,
+  taskRunRecorder,
+} from './__testUtils__/backendInstances';
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
 /**
@@ -48,118 +51,6 @@ const entities = [
   group('legacy-ops', []),
 ];
 
-interface LogEntry {
-  at: number;
-  level: 'error' | 'warn' | 'info' | 'debug';
-  message: string;
-  meta: JsonObject;
-}
-
-/** A silent root logger that keeps every line, with its plugin/task labels. */
-class CapturingLogger implements RootLoggerService {
-  constructor(
-    readonly entries: LogEntry[],
-    private readonly meta: JsonObject = {},
-  ) {}
-  error(message: string, meta?: Error | JsonObject) {
-    this.log('error', message, meta);
-  }
-  warn(message: string, meta?: Error | JsonObject) {
-    this.log('warn', message, meta);
-  }
-  info(message: string, meta?: Error | JsonObject) {
-    this.log('info', message, meta);
-  }
-  debug(message: string, meta?: Error | JsonObject) {
-    this.log('debug', message, meta);
-  }
-  child(meta: JsonObject): LoggerService {
-    return new CapturingLogger(this.entries, { ...this.meta, ...meta });
-  }
-  private log(
-    level: LogEntry['level'],
-    message: string,
-    meta?: Error | JsonObject,
-  ) {
-    this.entries.push({
-      at: Date.now(),
-      level,
-      message: String(message),
-      meta: {
-        ...this.meta,
-        ...(meta instanceof Error ? { error: String(meta) } : meta),
-      },
-    });
-  }
-}
-
-/** One call of the scheduler's run counter, `backend_tasks.task.runs.count`. */
-interface TaskEvent {
-  at: number;
-  taskId: string;
-  scope: string;
-  result: string;
-}
-
-/**
- * A metrics service that keeps the real scheduler's own accounting of task
- * runs: it counts `result: started` as a run begins and `completed` or
- * `failed` as it ends, labelled with the task id and scope. This does not
- * depend on what the plugin logs or how it evaluates.
- */
-function taskRunRecorder(events: TaskEvent[]) {
-  return metricsServiceMock.mock({
-    createCounter: (name: string) => ({
-      add: (_value: number, attributes?: MetricAttributes) => {
-        if (name !== 'backend_tasks.task.runs.count' || !attributes) return;
-        events.push({
-          at: Date.now(),
-          taskId: String(attributes.taskId),
-          scope: String(attributes.scope),
-          result: String(attributes.result),
-        });
-      },
-    }),
-  }).factory;
-}
-
-interface Instance {
-  name: string;
-  backend: TestBackend;
-  logs: LogEntry[];
-  taskEvents: TaskEvent[];
-}
-
-interface Run {
-  instance: string;
-  scope: string;
-  result: string;
-  start: number;
-  end: number;
-}
-
-/** The finished runs of maturity-evaluate on one instance. */
-function runsOf(instance: Instance): Run[] {
-  const runs: Run[] = [];
-  let started: TaskEvent | undefined;
-  for (const event of instance.taskEvents) {
-    if (event.taskId !== TASK_ID) continue;
-    if (event.result === 'started') {
-      started = event;
-    } else if (started) {
-      runs.push({
-        instance: instance.name,
-        scope: event.scope,
-        result: event.result,
-        start: started.at,
-        end: event.at,
-      });
-      started = undefined;
-    }
-  }
-  return runs;
-}
-
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 describe('two maturity backend instances on one PostgreSQL database', () => {
@@ -181,7 +72,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
           .filter(e => e.level === 'error' || e.level === 'warn')
           .slice(-5)
           .map(e => `  ${e.level} ${e.message} ${JSON.stringify(e.meta)}`);
-        return `instance ${i.name}: ${runsOf(i).length} cycles${
+        return `instance ${i.name}: ${runsOf(i, TASK_ID).length} cycles${
           lines.length ? `, last warnings:\n${lines.join('\n')}` : ''
         }`;
       })
@@ -294,7 +185,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
       `${RUNS} maturity cycles after both instances were up`,
       () => {
         const all = instances
-          .flatMap(runsOf)
+          .flatMap(i => runsOf(i, TASK_ID))
           .filter(r => r.start >= bothUpAt)
           .sort((x, y) => x.start - y.start);
         return all.length >= RUNS ? all.slice(0, RUNS) : undefined;
@@ -377,7 +268,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
   it('hands the task to the other instance once the one running it stops', async () => {
     const latest = () =>
       instances
-        .flatMap(runsOf)
+        .flatMap(i => runsOf(i, TASK_ID))
         .reduce<Run | undefined>(
           (last, r) => (!last || r.end > last.end ? r : last),
           undefined,
@@ -402,7 +293,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
 
     const takeover = await waitFor(
       `instance ${other.name} to run ${TASK_ID} after ${running.name} stopped`,
-      () => runsOf(other).find(r => r.start > stoppedAt),
+      () => runsOf(other, TASK_ID).find(r => r.start > stoppedAt),
       10_000,
     );
     expect(takeover).toMatchObject({ scope: 'global', result: 'completed' });

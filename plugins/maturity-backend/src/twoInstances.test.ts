@@ -1,28 +1,11 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { databaseServiceFactory } from '@backstage/backend-defaults/database';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { knex as createKnex, Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { isDeepStrictEqual } from 'node:util';
 import request from 'supertest';
-import { maturityPlugin } from './plugin';
 import {
-  CapturingLogger,
   Instance,
-  LogEntry,
   Run,
   runsOf,
-  TaskEvent,
-  taskRunRecorder,
+  SharedPostgres,
 } from './__testUtils__/backendInstances';
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
@@ -35,7 +18,6 @@ import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
 jest.setTimeout(60_000);
 
-const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const TASK_ID = 'maturity-evaluate';
 const TASKS_TABLE = 'backstage_backend_tasks__tasks';
 const FREQUENCY_MS = 1000;
@@ -54,14 +36,9 @@ const entities = [
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 describe('two maturity backend instances on one PostgreSQL database', () => {
-  const connectionString = process.env[CONNECTION_ENV];
   // A unique prefix gives this file its own plugin database,
   // `<prefix>maturity`, which both instances share and afterAll drops.
-  const prefix = `maturity_2inst_${randomBytes(4).toString('hex')}_`;
-  const databaseName = `${prefix}maturity`;
-  let admin: Knex | undefined;
-  let observer: Knex | undefined;
-  let databaseCreated = false;
+  let pg: SharedPostgres;
   const instances: Instance[] = [];
   let bothUpAt = 0;
 
@@ -97,40 +74,17 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
     }
   }
 
-  async function startInstance(name: string): Promise<Instance> {
-    const logs: LogEntry[] = [];
-    const taskEvents: TaskEvent[] = [];
-    const backend = await startTestBackend({
-      features: [
-        maturityPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              database: { client: 'pg', connection: connectionString!, prefix },
-            },
-            maturity: {
-              schedule: {
-                frequency: { milliseconds: FREQUENCY_MS },
-                timeout: { seconds: 30 },
-                initialDelay: { milliseconds: 500 },
-              },
-            },
-          },
-        }),
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => new CapturingLogger(logs),
-        }),
-        // The real services, not the in-memory mocks startTestBackend defaults to.
-        databaseServiceFactory,
-        schedulerServiceFactory,
-        taskRunRecorder(taskEvents),
-        catalogServiceMock.factory({ entities }),
-      ],
+  const startInstance = (name: string) =>
+    pg.startInstance(name, {
+      entities,
+      maturity: {
+        schedule: {
+          frequency: { milliseconds: FREQUENCY_MS },
+          timeout: { seconds: 30 },
+          initialDelay: { milliseconds: 500 },
+        },
+      },
     });
-    return { name, backend, logs, taskEvents };
-  }
 
   function get(instance: Instance, path: string) {
     return request(instance.backend.server)
@@ -139,18 +93,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
   }
 
   beforeAll(async () => {
-    if (!connectionString) {
-      throw new Error(
-        `${CONNECTION_ENV} is not set: this test needs a PostgreSQL server shared by two backend instances and must not be skipped`,
-      );
-    }
-    admin = createKnex({ client: 'pg', connection: connectionString });
-    await admin.raw('CREATE DATABASE ??', [databaseName]);
-    databaseCreated = true;
-    const url = new URL(connectionString);
-    url.pathname = `/${databaseName}`;
-    observer = createKnex({ client: 'pg', connection: url.toString() });
-
+    pg = await SharedPostgres.create('2inst');
     // One after the other, as a rolling deploy would: concurrent knex
     // migrations on a fresh database would fight over the migration lock.
     instances.push(await startInstance('A'));
@@ -159,14 +102,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(instances.map(i => i.backend.stop()));
-    await observer?.destroy();
-    if (databaseCreated) {
-      await admin!.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
-        databaseName,
-      ]);
-    }
-    await admin?.destroy();
+    await pg?.close();
   });
 
   it('runs the global maturity-evaluate task on only one instance per tick', async () => {
@@ -178,7 +114,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
         res.body.tasks.find((t: any) => t.taskId === TASK_ID),
       ).toMatchObject({ pluginId: 'maturity', scope: 'global' });
     }
-    const lockRows = await observer!(TASKS_TABLE).where({ id: TASK_ID });
+    const lockRows = await pg.observer(TASKS_TABLE).where({ id: TASK_ID });
     expect(lockRows).toHaveLength(1);
 
     const runs = await waitFor(
@@ -274,7 +210,7 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
           undefined,
         );
     const lockIsFree = async () => {
-      const [lock] = await observer!(TASKS_TABLE).where({ id: TASK_ID });
+      const [lock] = await pg.observer(TASKS_TABLE).where({ id: TASK_ID });
       return lock.current_run_ticket === null ? true : undefined;
     };
     // Stop the instance that ran last right after it released the lock,

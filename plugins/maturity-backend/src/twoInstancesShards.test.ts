@@ -1,22 +1,9 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { databaseServiceFactory } from '@backstage/backend-defaults/database';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
-import { knex as createKnex, Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
-import { maturityPlugin } from './plugin';
 import {
-  CapturingLogger,
   Instance,
   LogEntry,
   runsOf,
-  TaskEvent,
-  taskRunRecorder,
+  SharedPostgres,
 } from './__testUtils__/backendInstances';
 
 /**
@@ -27,7 +14,6 @@ import {
 
 jest.setTimeout(90_000);
 
-const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const TASKS_TABLE = 'backstage_backend_tasks__tasks';
 const SHARD_TASKS = [
   'maturity-evaluate-shard-1-of-2',
@@ -66,81 +52,37 @@ function shardCycles(logs: LogEntry[]): Array<[number, number, number]> {
 }
 
 describe('two instances sharing a sharded cycle on one PostgreSQL database', () => {
-  const connectionString = process.env[CONNECTION_ENV];
-  const prefix = `maturity_shards_${randomBytes(4).toString('hex')}_`;
-  const databaseName = `${prefix}maturity`;
-  let admin: Knex | undefined;
-  let observer: Knex | undefined;
-  let databaseCreated = false;
+  let pg: SharedPostgres;
   const instances: Instance[] = [];
 
-  async function startInstance(name: string): Promise<Instance> {
-    const logs: LogEntry[] = [];
-    const taskEvents: TaskEvent[] = [];
-    const backend = await startTestBackend({
-      features: [
-        maturityPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              database: { client: 'pg', connection: connectionString!, prefix },
-            },
-            maturity: {
-              shards: 2,
-              schedule: {
-                frequency: { seconds: 1 },
-                timeout: { seconds: 30 },
-                initialDelay: { milliseconds: 500 },
-              },
+  beforeAll(async () => {
+    pg = await SharedPostgres.create('shards');
+    for (const name of ['A', 'B']) {
+      instances.push(
+        await pg.startInstance(name, {
+          entities,
+          maturity: {
+            shards: 2,
+            schedule: {
+              frequency: { seconds: 1 },
+              timeout: { seconds: 30 },
+              initialDelay: { milliseconds: 500 },
             },
           },
         }),
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => new CapturingLogger(logs),
-        }),
-        databaseServiceFactory,
-        schedulerServiceFactory,
-        taskRunRecorder(taskEvents),
-        catalogServiceMock.factory({ entities }),
-      ],
-    });
-    return { name, backend, logs, taskEvents };
-  }
-
-  beforeAll(async () => {
-    if (!connectionString) {
-      throw new Error(
-        `${CONNECTION_ENV} is not set: this test needs a PostgreSQL server shared by two backend instances and must not be skipped`,
       );
     }
-    admin = createKnex({ client: 'pg', connection: connectionString });
-    await admin.raw('CREATE DATABASE ??', [databaseName]);
-    databaseCreated = true;
-    const url = new URL(connectionString);
-    url.pathname = `/${databaseName}`;
-    observer = createKnex({ client: 'pg', connection: url.toString() });
-    instances.push(await startInstance('A'));
-    instances.push(await startInstance('B'));
   });
 
   afterAll(async () => {
-    await Promise.all(instances.map(i => i.backend.stop()));
-    await observer?.destroy();
-    if (databaseCreated) {
-      await admin!.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
-        databaseName,
-      ]);
-    }
-    await admin?.destroy();
+    await pg?.close();
   });
 
   it('splits a cycle into two shard tasks that evaluate every entity exactly once between them', async () => {
-    const locks = await observer!(TASKS_TABLE)
+    const locks = await pg.observer(TASKS_TABLE)
       .whereIn('id', SHARD_TASKS)
       .select('id');
-    expect(locks.map(l => l.id).sort()).toEqual(SHARD_TASKS);
+    expect(locks.map((l: { id: string }) => l.id).sort()).toEqual(SHARD_TASKS);
 
     // The first cycle of each shard, whichever instance ran it.
     const first = await waitFor('a first cycle of each shard', () => {
@@ -153,7 +95,7 @@ describe('two instances sharing a sharded cycle on one PostgreSQL database', () 
     expect(first[1][1]).toBeGreaterThan(0);
     // Disjoint: together they evaluated each entity once.
     expect(first[0][1] + first[1][1]).toBe(names.length);
-    const [{ n }] = await observer!('maturity_results').count({ n: '*' });
+    const [{ n }] = await pg.observer('maturity_results').count({ n: '*' });
     expect(Number(n)).toBe(names.length);
   });
 
@@ -168,7 +110,7 @@ describe('two instances sharing a sharded cycle on one PostgreSQL database', () 
       expect(run).toMatchObject({ scope: 'global', result: 'completed' });
     }
     // Nothing was lost: every entity still has its result.
-    const [{ n }] = await observer!('maturity_results').count({ n: '*' });
+    const [{ n }] = await pg.observer('maturity_results').count({ n: '*' });
     expect(Number(n)).toBe(names.length);
   });
 });

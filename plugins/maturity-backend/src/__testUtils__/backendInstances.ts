@@ -1,11 +1,26 @@
 import {
+  coreServices,
+  createServiceFactory,
   LoggerService,
   RootLoggerService,
 } from '@backstage/backend-plugin-api';
 import { MetricAttributes } from '@backstage/backend-plugin-api/alpha';
-import { TestBackend } from '@backstage/backend-test-utils';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
 import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
+import { knex as createKnex, Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import { maturityPlugin } from '../plugin';
+
+const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 /*
  * Helpers for tests that run several real backend instances of the plugin
@@ -123,4 +138,87 @@ export function runsOf(instance: Instance, taskId: string): Run[] {
     }
   }
   return runs;
+}
+
+/**
+ * A PostgreSQL database of one test file's own, shared by the backend
+ * instances it starts (the real database and scheduler services), and
+ * dropped at the end.
+ */
+export class SharedPostgres {
+  readonly instances: Instance[] = [];
+
+  static async create(label: string): Promise<SharedPostgres> {
+    const connectionString = process.env[CONNECTION_ENV];
+    if (!connectionString) {
+      throw new Error(
+        `${CONNECTION_ENV} is not set: this test needs a PostgreSQL server shared by two backend instances and must not be skipped`,
+      );
+    }
+    // A unique prefix gives the file its own plugin database, `<prefix>maturity`.
+    const prefix = `maturity_${label}_${randomBytes(4).toString('hex')}_`;
+    const admin = createKnex({ client: 'pg', connection: connectionString });
+    await admin.raw('CREATE DATABASE ??', [`${prefix}maturity`]);
+    const url = new URL(connectionString);
+    url.pathname = `/${prefix}maturity`;
+    const observer = createKnex({ client: 'pg', connection: url.toString() });
+    return new SharedPostgres(connectionString, prefix, admin, observer);
+  }
+
+  private constructor(
+    private readonly connectionString: string,
+    private readonly prefix: string,
+    private readonly admin: Knex,
+    /** Reads the plugin's database directly, as an operator would. */
+    readonly observer: Knex,
+  ) {}
+
+  /** Starts one more backend instance on the shared database. */
+  async startInstance(
+    name: string,
+    options: { maturity: JsonObject; entities: Entity[] },
+  ): Promise<Instance> {
+    const logs: LogEntry[] = [];
+    const taskEvents: TaskEvent[] = [];
+    const backend = await startTestBackend({
+      features: [
+        maturityPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              database: {
+                client: 'pg',
+                connection: this.connectionString,
+                prefix: this.prefix,
+              },
+            },
+            maturity: options.maturity,
+          },
+        }),
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: () => new CapturingLogger(logs),
+        }),
+        // The real services, not the in-memory mocks startTestBackend defaults to.
+        databaseServiceFactory,
+        schedulerServiceFactory,
+        taskRunRecorder(taskEvents),
+        catalogServiceMock.factory({ entities: options.entities }),
+      ],
+    });
+    const instance = { name, backend, logs, taskEvents };
+    this.instances.push(instance);
+    return instance;
+  }
+
+  /** Stops every instance and drops the database. */
+  async close() {
+    await Promise.all(this.instances.map(i => i.backend.stop()));
+    await this.observer.destroy();
+    await this.admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
+      `${this.prefix}maturity`,
+    ]);
+    await this.admin.destroy();
+  }
 }

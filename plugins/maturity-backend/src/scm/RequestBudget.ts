@@ -1,3 +1,4 @@
+import { MaturityScmResourceStatus } from '@cnmaturity/plugin-maturity-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** GitHub's separately limited resources: REST (`core`) and GraphQL points. */
@@ -15,22 +16,7 @@ export interface Held {
 }
 
 /** What the budget knows of one resource of one host, for the status page. */
-export interface ResourceStatus {
-  resource: ScmResource;
-  /** The SCM's limit per window, as last reported (or the assumed default). */
-  limit: number;
-  /** Requests left in the SCM's window for everyone, as last reported. */
-  remaining?: number;
-  /** When the SCM's window resets, as last reported. */
-  resetAt?: string;
-  /** Our share of the limit per window. */
-  allowance: number;
-  /** Requests this plugin spent in the last window. */
-  spent: number;
-  /** Set while the SCM said the limit is used up (403/429) or our share is. */
-  heldUntil?: string;
-  heldReason?: string;
-}
+export type ResourceStatus = MaturityScmResourceStatus;
 
 interface State {
   limit: number;

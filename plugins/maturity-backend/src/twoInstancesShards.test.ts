@@ -79,7 +79,8 @@ describe('two instances sharing a sharded cycle on one PostgreSQL database', () 
   });
 
   it('splits a cycle into two shard tasks that evaluate every entity exactly once between them', async () => {
-    const locks = await pg.observer(TASKS_TABLE)
+    const locks = await pg
+      .observer(TASKS_TABLE)
       .whereIn('id', SHARD_TASKS)
       .select('id');
     expect(locks.map((l: { id: string }) => l.id).sort()).toEqual(SHARD_TASKS);

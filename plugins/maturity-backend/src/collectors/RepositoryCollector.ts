@@ -171,7 +171,8 @@ export class RepositoryCollector {
           url,
           found.then(m => m.get(url)),
         );
-      const entries = await found;
+      // The real limits and what others left of them, before spending any.
+      const [entries] = await Promise.all([found, gate?.learnLimits(urls)]);
       if (!heads) return;
       // Only a cached read can be found unchanged.
       const known = urls.filter(url => {

@@ -494,6 +494,28 @@ describe('batched head lookups and the request budget against the fake GitHub', 
     ]);
   });
 
+  it('learns the real limit and what others left of it from /rate_limit, free, once every few minutes', async () => {
+    const budget = new ScmRequestBudget({ defaultLimit: 60 });
+    const { api, start } = await setup(FILES, { budget, heads: true });
+    const collector = await start();
+    const cycle = collector.startCycle();
+    await cycle.prefetch([located('payments')]);
+    expect(api.take()).toEqual(['GET /api/v3/rate_limit -> 200']);
+    expect(budget.status(HOST)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          resource: 'core',
+          limit: 5000,
+          allowance: 2500,
+        }),
+      ]),
+    );
+    // Not again in the next cycles of the same few minutes.
+    await warmUp(collector, api);
+    await collector.startCycle().prefetch([located('payments')]);
+    expect(api.count('rate-limit')).toBe(0);
+  });
+
   it('keeps to its share of the limit: reads beyond it wait for a later cycle', async () => {
     // A limit of 10 an hour, half of it ours: two reads of 2 requests each.
     const budget = new ScmRequestBudget({ defaultLimit: 10, burst: 1 });

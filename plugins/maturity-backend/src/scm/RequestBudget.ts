@@ -73,16 +73,34 @@ export class ScmRequestBudget {
 
   /** Learns the limit, what is left and the reset from a response's headers. */
   observe(host: string, resource: ScmResource, headers: HeaderSource) {
-    const limit = Number(headers.get('x-ratelimit-limit'));
     const remaining = headers.get('x-ratelimit-remaining');
-    const reset = Number(headers.get('x-ratelimit-reset'));
+    this.report(host, resource, {
+      limit: Number(headers.get('x-ratelimit-limit')),
+      remaining: remaining === null ? undefined : Number(remaining),
+      reset: Number(headers.get('x-ratelimit-reset')),
+    });
+  }
+
+  /**
+   * Learns what the SCM reported: the limit per window, what is left for
+   * everyone (the catalog's and other plugins' requests included) and the
+   * reset (epoch seconds).
+   */
+  report(
+    host: string,
+    resource: ScmResource,
+    figures: { limit: number; remaining?: number; reset?: number },
+  ) {
+    const { limit, remaining, reset } = figures;
     if (!Number.isFinite(limit) || limit <= 0) return;
     const s = this.state(host, resource);
     s.limit = limit;
-    if (remaining !== null && Number.isFinite(Number(remaining))) {
-      s.remaining = Number(remaining);
+    if (remaining !== undefined && Number.isFinite(remaining)) {
+      s.remaining = remaining;
     }
-    if (Number.isFinite(reset) && reset > 0) s.resetAt = reset * 1000;
+    if (reset !== undefined && Number.isFinite(reset) && reset > 0) {
+      s.resetAt = reset * 1000;
+    }
     if (s.remaining === 0 && s.resetAt && s.resetAt > this.now()) {
       this.hold(s, s.resetAt, 'the SCM reports its rate limit used up');
     }

@@ -7,6 +7,16 @@ import {
 import { repositoryOf } from './repositoryKey';
 import { Held, ScmRequestBudget } from './RequestBudget';
 
+/** How often each host's real limits are asked for. */
+const LEARN_EVERY_MS = 5 * 60_000;
+
+type RateLimits = Partial<
+  Record<
+    'core' | 'graphql',
+    { limit?: number; remaining?: number; reset?: number }
+  >
+>;
+
 /** When a read may wait for the pace, and whether a person is waiting. */
 export interface ReadTiming {
   /** Epoch ms until which a read may wait for its turn. */
@@ -26,6 +36,7 @@ export interface ReadTiming {
 export class ScmReadGate {
   private readonly credentials: GithubCredentialsProvider;
   private readonly fetch: typeof fetch;
+  private readonly learnedAt = new Map<string, number>();
 
   constructor(
     private readonly options: {
@@ -85,9 +96,38 @@ export class ScmReadGate {
 
   /** When the core limit resets, from `/rate_limit` (free of charge). */
   private async resetOf(url: string): Promise<Date | undefined> {
+    const reset = (await this.rateLimits(url))?.core?.reset;
+    return typeof reset === 'number' ? new Date(reset * 1000) : undefined;
+  }
+
+  /**
+   * Learns each GitHub host's real limits and what is left of them for
+   * everyone (the catalog and other plugins spend from the same limit),
+   * from `/rate_limit`, which costs nothing; at most every few minutes per
+   * host. Never throws.
+   */
+  async learnLimits(urls: readonly string[]): Promise<void> {
+    const byHost = new Map<string, string>();
+    for (const url of urls) {
+      const host = this.hostOf(url);
+      if (host && !byHost.has(host)) byHost.set(host, url);
+    }
+    const now = Date.now();
+    await Promise.all(
+      [...byHost].map(async ([host, url]) => {
+        if (now - (this.learnedAt.get(host) ?? 0) < LEARN_EVERY_MS) return;
+        this.learnedAt.set(host, now);
+        await this.rateLimits(url);
+      }),
+    );
+  }
+
+  /** GET `/rate_limit` with the URL's credentials; the budget learns from it. */
+  private async rateLimits(url: string): Promise<RateLimits | undefined> {
     const integration = this.options.integrations.github.byUrl(url);
     const base = integration?.config.apiBaseUrl;
     if (!integration || !base) return undefined;
+    const host = integration.config.host;
     try {
       const { headers = {} } = await this.credentials.getCredentials({ url });
       const response = await this.fetch(
@@ -95,16 +135,21 @@ export class ScmReadGate {
         { headers },
       );
       if (!response.ok) return undefined;
-      this.options.budget.observe(
-        integration.config.host,
-        'core',
-        response.headers,
-      );
-      const body = (await response.json()) as {
-        resources?: { core?: { reset?: number } };
-      };
-      const reset = body.resources?.core?.reset;
-      return typeof reset === 'number' ? new Date(reset * 1000) : undefined;
+      const body = (await response.json()) as { resources?: RateLimits };
+      const resources = body.resources ?? {};
+      for (const resource of ['core', 'graphql'] as const) {
+        const r = resources[resource];
+        if (r && typeof r.limit === 'number') {
+          this.options.budget.report(host, resource, {
+            limit: r.limit,
+            ...(typeof r.remaining === 'number'
+              ? { remaining: r.remaining }
+              : {}),
+            ...(typeof r.reset === 'number' ? { reset: r.reset } : {}),
+          });
+        }
+      }
+      return resources;
     } catch (e) {
       this.options.logger.debug(
         `Maturity: could not ask ${base}/rate_limit: ${e}`,

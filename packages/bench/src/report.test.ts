@@ -308,4 +308,124 @@ describe('parseOptions', () => {
       renderReport({ ...input, results: [run('maturity', 0, 20_000)] }),
     ).not.toContain('SCM requests');
   });
+
+  it('reports the steady-state hour and the pushes with --scm github, and their targets', () => {
+    const counts = (
+      endpoints: Partial<Record<string, number>>,
+      rateLimited = 0,
+    ) => {
+      const e = {
+        repository: 0,
+        'commit-status': 0,
+        tarball: 0,
+        contents: 0,
+        'rate-limit': 0,
+        graphql: 0,
+        codeload: 0,
+        unknown: 0,
+        ...endpoints,
+      };
+      const core = e['commit-status'] + e.tarball + e.repository;
+      return {
+        requests: core + e.graphql + e.codeload + e.contents,
+        resources: {
+          core,
+          graphql: e.graphql,
+          codeload: e.codeload,
+          free: e.contents,
+        },
+        endpoints: e,
+        statuses: {},
+        conditional: e.contents,
+        rateLimited,
+        codeloadBytes: 0,
+      };
+    };
+    // 9,604 repositories read; 96 change in the hour, 48 before each cycle.
+    const steadyCycle = (changed: number) => ({
+      ...cycle(changed, 9970 - changed, 3000),
+      headMatches: 9604 - changed,
+      held: 0,
+      github: counts({
+        'commit-status': changed + 6,
+        tarball: changed,
+        codeload: changed,
+        contents: 1,
+        graphql: 97,
+      }),
+    });
+    const withSteadyState = (i: number, latenciesMs: Array<number | null>) => {
+      const r = run('maturity', i, 20_000);
+      return {
+        ...r,
+        full: {
+          ...r.full,
+          github: counts({
+            'commit-status': 9610,
+            tarball: 9604,
+            codeload: 9604,
+            contents: 1,
+          }),
+        },
+        unchanged: {
+          ...r.unchanged,
+          github: counts({ 'commit-status': 6, contents: 1, graphql: 97 }),
+        },
+        firstReadScmLimit: 1_000_000,
+        steadyState: {
+          limit: 5000,
+          requestShare: 0.5,
+          repositories: 9604,
+          churnShare: 0.01,
+          changedPerCycle: [48, 48],
+          cycles: [steadyCycle(48), steadyCycle(48)],
+          restartMs: 20_000,
+        },
+        pushes: {
+          latenciesMs,
+          timeoutMs: 60_000,
+          refused: 0,
+          cycles: 0,
+          github: counts({
+            'commit-status': 20,
+            tarball: 20,
+            codeload: 20,
+            graphql: 20,
+          }),
+        },
+      };
+    };
+    const fast = Array.from({ length: 20 }, (_, k) => 1000 + k * 20);
+    const md = renderReport({
+      ...input,
+      scm: { limit: 5000, cycleMinutes: 30 },
+      results: [
+        withSteadyState(0, fast),
+        withSteadyState(1, [...fast.slice(0, 19), null]),
+      ],
+    });
+    expect(md).toContain(
+      "The fake's limit during these two cycles was raised to 1,000,000/h per resource",
+    );
+    expect(md).toContain(
+      '#### Steady state: an hour of 1% churn, then 20 pushes',
+    );
+    // core: 2 × (48 + 6 + 48) = 204; GraphQL: 2 × 97 = 194; today: 9,610 × 2 + 96.
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | 5000/h | 96 of 9604 (48 + 48) | 2 | 204 | 194 | 398 | 4.08% / 3.88% (share 50.0%) | 0 | commit-status 108, tarball 96, contents 2, graphql 194 | 19316 core (9610 × 2 cycles + 96) |',
+    );
+    // 40 pushes over two runs, one not seen in time: the max is unbounded.
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | 40 | 1.19 | > 60 | 39 of 40 | 80 / 40 (2.00 / 1.00 per push) | 0 |',
+    );
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | SCM API requests per hour at 1% churn (core + GraphQL points, --scm-limit 5000) | 398 requests | ≤ 1000 requests | met |',
+    );
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | busiest GitHub resource, share of the limit per hour at 1% churn | 4.08 % | ≤ 50 % | met |',
+    );
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | push to new result, median of 20 pushes | 1.19 s | ≤ 60 s | met |',
+    );
+  });
 });

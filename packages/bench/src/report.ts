@@ -9,6 +9,7 @@ import type { TechInsightsMetrics } from './driver/techInsightsTool';
 import type { LoadResult } from './driver/load';
 import type { GeneratedOrganisation } from './generator/generate';
 import type { ScmCounts } from './scm/FakeGitHubScm';
+import { readerRequests, summariseLatencies } from './scm/steadyState';
 
 export interface MachineInfo {
   cpus: number;
@@ -61,6 +62,10 @@ export const TARGETS = {
   entityP95Ms: 20,
   peakRssMiB: 1024,
   dbMB: 100,
+  /** `--scm github`: API requests (core + GraphQL points) per hour at 1% churn. */
+  scmRequestsPerHour: 1000,
+  /** `--scm github`: push to new result, median of the pushes. */
+  pushMedianS: 60,
 };
 
 export function stats(values: number[]) {
@@ -200,6 +205,31 @@ function targetRows(runs: RunMetrics[]): string[][] {
     ['peak RSS', median(r => r.peakRssBytes / MiB), TARGETS.peakRssMiB, 'MiB'],
     ['database after 90 days', median(r => r.dbBytes / MB), TARGETS.dbMB, 'MB'],
   );
+  if (runs.every(r => r.steadyState && r.pushes)) {
+    const steady = runs.map(r => steadyStateFigures(r));
+    rows.push(
+      [
+        `SCM API requests per hour at 1% churn (core + GraphQL points, --scm-limit ${
+          r0.steadyState!.limit
+        })`,
+        stats(steady.map(f => f.total)).median,
+        TARGETS.scmRequestsPerHour,
+        'requests',
+      ],
+      [
+        'busiest GitHub resource, share of the limit per hour at 1% churn',
+        stats(steady.map(f => f.shareOfLimit * 100)).median,
+        r0.steadyState!.requestShare * 100,
+        '%',
+      ],
+      [
+        `push to new result, median of ${r0.pushes!.latenciesMs.length} pushes`,
+        median(r => summariseLatencies(r.pushes!.latenciesMs).medianMs / 1000),
+        TARGETS.pushMedianS,
+        's',
+      ],
+    );
+  }
   return rows.map(([what, value, target, unit]) => [
     ...head(r0),
     what,
@@ -358,6 +388,42 @@ function comparisonSection(
   return out;
 }
 
+/** The API endpoints the report breaks requests down by. */
+const API_ENDPOINTS = [
+  'commit-status',
+  'repository',
+  'tarball',
+  'contents',
+  'graphql',
+] as const;
+
+/** `commit-status 9970, graphql 1`: the endpoints asked, free ones too; – for none. */
+function endpointList(
+  countOf: (e: (typeof API_ENDPOINTS)[number]) => number,
+): string {
+  return (
+    API_ENDPOINTS.map(e => [e, Math.round(countOf(e))] as const)
+      .filter(([, n]) => n > 0)
+      .map(([e, n]) => `${e} ${n}`)
+      .join(', ') || '–'
+  );
+}
+
+/** Which limit the fake applied to the full and unchanged cycles. */
+function firstReadLimitNote(groups: RunMetrics[][], limit: number): string {
+  const limits = [
+    ...new Set(
+      groups.flatMap(runs => runs.map(r => r.firstReadScmLimit ?? limit)),
+    ),
+  ];
+  if (limits.length === 1 && limits[0] === limit) return '';
+  return ` The fake's limit during these two cycles was raised to ${limits
+    .map(l => l.toLocaleString('en-US'))
+    .join(
+      ', ',
+    )}/h per resource, so that it refuses nothing of an organisation's first read (two or three core requests per repository, which the plugin would rightly spread over hours at a realistic limit); the steady state below ran at ${limit}/h.`;
+}
+
 /**
  * `--scm github`: what each cycle asked of GitHub's API and what that comes
  * to per hour when a cycle runs every `cycleMinutes`, against the limit.
@@ -373,19 +439,7 @@ function scmSection(input: ReportInput, groups: RunMetrics[][]): string[] {
         stats(runs.map(r => f(r[cycle].github!))).median;
       const core = median(c => c.resources.core);
       const graphql = median(c => c.resources.graphql);
-      const endpoints = (
-        [
-          'commit-status',
-          'repository',
-          'tarball',
-          'contents',
-          'graphql',
-        ] as const
-      )
-        .map(e => [e, Math.round(median(c => c.endpoints[e]))] as const)
-        .filter(([, n]) => n > 0)
-        .map(([e, n]) => `${e} ${n}`)
-        .join(', ');
+      const endpoints = endpointList(e => median(c => c.endpoints[e]));
       const share =
         (Math.max(core, graphql) * cyclesPerHour * 100) / Math.max(1, limit);
       return [
@@ -395,7 +449,7 @@ function scmSection(input: ReportInput, groups: RunMetrics[][]): string[] {
         String(Math.round(graphql)),
         String(Math.round(median(c => c.endpoints.codeload))),
         String(Math.round(median(c => c.rateLimited))),
-        endpoints || '–',
+        endpoints,
         `${Math.round(core * cyclesPerHour)} / ${Math.round(
           graphql * cyclesPerHour,
         )}`,
@@ -406,7 +460,10 @@ function scmSection(input: ReportInput, groups: RunMetrics[][]): string[] {
   return [
     '### SCM requests (`--scm github`)',
     '',
-    `Backstage's GitHub reader against a fake GitHub Enterprise in the driver process, answering as GitHub does and limiting each resource to ${limit} per hour (core: REST requests; graphql: points, 1 per query of up to 100 repositories). Archive downloads go to codeload, which is not rate limited; GET /rate_limit and 304s to authorised conditional requests are free. Per hour: the cycle repeated every ${cycleMinutes} minutes (--cycle-minutes).`,
+    `Backstage's GitHub reader against a fake GitHub Enterprise in the driver process, answering as GitHub does with a limit per resource and hour (core: REST requests; graphql: points, 1 per query of up to 100 repositories). Archive downloads go to codeload, which is not rate limited; GET /rate_limit and 304s to authorised conditional requests are free. Per hour: the cycle repeated every ${cycleMinutes} minutes (--cycle-minutes), against the configured ${limit}/h (--scm-limit).${firstReadLimitNote(
+      measured,
+      limit,
+    )}`,
     '',
     table(
       [
@@ -423,6 +480,157 @@ function scmSection(input: ReportInput, groups: RunMetrics[][]): string[] {
         `of the ${limit}/h limit`,
       ],
       rows,
+    ),
+    '',
+  ];
+}
+
+/** What one run's steady-state hour cost, against what Backstage's reader alone would. */
+function steadyStateFigures(r: RunMetrics) {
+  const s = r.steadyState!;
+  const sum = (f: (c: ScmCounts) => number) =>
+    s.cycles.reduce((n, c) => n + f(c.github!), 0);
+  const core = sum(c => c.resources.core);
+  const graphql = sum(c => c.resources.graphql);
+  const changed = s.changedPerCycle.reduce((a, b) => a + b, 0);
+  // Today each readTree asks for the commit status (and the repository when
+  // the URL names no branch): what the full cycle asked per repository.
+  const readsPerCycle =
+    r.full.github!.endpoints['commit-status'] +
+    r.full.github!.endpoints.repository;
+  return {
+    core,
+    graphql,
+    total: core + graphql,
+    shareOfLimit: Math.max(core, graphql) / Math.max(1, s.limit),
+    held: s.cycles.reduce((n, c) => n + (c.held ?? 0), 0),
+    endpoints: Object.fromEntries(
+      API_ENDPOINTS.map(e => [e, sum(c => c.endpoints[e])]),
+    ) as Record<(typeof API_ENDPOINTS)[number], number>,
+    changed,
+    readsPerCycle,
+    today: readerRequests({
+      readsPerCycle,
+      cycles: s.cycles.length,
+      changed,
+    }),
+  };
+}
+
+/**
+ * `--scm github`, after the two cycles: an hour of 1% churn at the
+ * configured limit, against what Backstage's GitHub reader alone would ask
+ * in that hour, and pushes timed from webhook to new result.
+ */
+function steadyStateSection(
+  input: ReportInput,
+  groups: RunMetrics[][],
+): string[] {
+  const measured = groups.filter(runs =>
+    runs.every(r => r.steadyState && r.pushes && r.full.github),
+  );
+  if (!input.scm || measured.length === 0) return [];
+  const { cycleMinutes } = input.scm;
+  const r0 = measured[0][0];
+  const s0 = r0.steadyState!;
+  const pushes = r0.pushes!.latenciesMs.length;
+  const rows = measured.map(runs => {
+    const f = runs.map(steadyStateFigures);
+    const s = runs[0].steadyState!;
+    const m = (g: (x: (typeof f)[number]) => number) => stats(f.map(g)).median;
+    const share = (n: number) => `${fmt((n * 100) / Math.max(1, s.limit))}%`;
+    const overShare = m(x => x.shareOfLimit) > s.requestShare;
+    return [
+      ...head(runs[0]),
+      `${s.limit}/h`,
+      `${Math.round(m(x => x.changed))} of ${
+        s.repositories
+      } (${s.changedPerCycle.join(' + ')})`,
+      String(s.cycles.length),
+      String(Math.round(m(x => x.core))),
+      String(Math.round(m(x => x.graphql))),
+      String(Math.round(m(x => x.total))),
+      `${share(m(x => x.core))} / ${share(m(x => x.graphql))}${
+        overShare ? ', **over the share**' : ''
+      } (share ${fmt(s.requestShare * 100)}%)`,
+      String(Math.round(m(x => x.held))),
+      endpointList(e => m(x => x.endpoints[e])),
+      `${Math.round(m(x => x.today))} core (${Math.round(
+        m(x => x.readsPerCycle),
+      )} × ${s.cycles.length} cycles + ${Math.round(m(x => x.changed))})`,
+    ];
+  });
+  const pushRows = measured.map(runs => {
+    const all = runs.flatMap(r => r.pushes!.latenciesMs);
+    const summary = summariseLatencies(all);
+    const seconds = (ms: number) =>
+      Number.isFinite(ms) ? fmt(ms / 1000) : `> ${r0.pushes!.timeoutMs / 1000}`;
+    const sum = (f: (r: RunMetrics) => number) =>
+      runs.reduce((n, r) => n + f(r), 0);
+    return [
+      ...head(runs[0]),
+      String(summary.pushes),
+      seconds(summary.medianMs),
+      seconds(summary.maxMs),
+      `${summary.seen} of ${summary.pushes}`,
+      `${sum(r => r.pushes!.github.resources.core)} / ${sum(
+        r => r.pushes!.github.resources.graphql,
+      )} (${fmt(
+        sum(r => r.pushes!.github.resources.core) / Math.max(1, summary.pushes),
+      )} / ${fmt(
+        sum(r => r.pushes!.github.resources.graphql) /
+          Math.max(1, summary.pushes),
+      )} per push)`,
+      String(sum(r => r.pushes!.cycles)),
+    ];
+  });
+  return [
+    `#### Steady state: an hour of ${
+      s0.churnShare * 100
+    }% churn, then ${pushes} pushes`,
+    '',
+    `After the two cycles above, the fake GitHub's limit is set to the configured ${
+      s0.limit
+    } per hour and resource (--scm-limit, a new window) and the backend is restarted on the same database: the plugin's request budget keeps what it spent in the last hour in memory, and the restart stands for "an hour or more after the first read". Then ${
+      s0.churnShare * 100
+    }% of the repositories the cycles read move their head (no webhook), spread over the hour's ${
+      s0.cycles.length
+    } cycles (a cycle every ${cycleMinutes} min), and the cycles run. Per hour = the sum over those cycles. Today's reader (computed, not measured): Backstage's GitHub reader without head lookups asks for each repository's commit status every cycle (the full cycle's commit-status requests) and for the tarball of each changed repository.`,
+    '',
+    table(
+      [
+        'tool',
+        'engine',
+        'services',
+        'limit while measured',
+        'repositories changed (per cycle)',
+        'cycles',
+        'core requests per hour',
+        'GraphQL points per hour',
+        'API requests per hour',
+        'of the limit, core / GraphQL',
+        'reads held',
+        'API requests by endpoint, free ones too',
+        "today's reader per hour, computed",
+      ],
+      rows,
+    ),
+    '',
+    `Then ${pushes} pushes, one at a time, to other repositories: the fake GitHub moves the head and sends GitHub's signed \`push\` webhook to \`/api/events/http/github\` (the events backend's ingress, the GitHub module's router to \`github.push\`); the time is from the push until \`GET /api/maturity/entities/component/default/:name\` (polled every 100 ms) shows a result evaluated after it. No cycle is triggered meanwhile.`,
+    '',
+    table(
+      [
+        'tool',
+        'engine',
+        'services',
+        'pushes',
+        'push to new result, median s',
+        'max s',
+        `new result within ${r0.pushes!.timeoutMs / 1000} s`,
+        'core requests / GraphQL points meanwhile',
+        'cycles meanwhile',
+      ],
+      pushRows,
     ),
     '',
   ];
@@ -554,6 +762,7 @@ export function renderReport(input: ReportInput): string {
   );
 
   out.push(...scmSection(input, groups));
+  out.push(...steadyStateSection(input, groups));
 
   out.push('### Organisation and outcomes', '');
   out.push(

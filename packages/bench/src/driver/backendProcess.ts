@@ -31,6 +31,7 @@ export interface ProcessMemory {
  */
 export class BackendProcess {
   private readonly waiters = new Set<LineWaiter>();
+  private readonly lineListeners = new Set<(line: string) => void>();
   private readonly pending = new Map<
     number,
     { resolve: (v: any) => void; reject: (e: Error) => void }
@@ -55,6 +56,7 @@ export class BackendProcess {
         const plain = line.replace(ANSI, '');
         this.tail.push(plain);
         if (this.tail.length > 40) this.tail.shift();
+        for (const listener of this.lineListeners) listener(plain);
         for (const w of [...this.waiters]) {
           const failed = w.fail && plain.match(w.fail);
           const m = plain.match(w.pattern);
@@ -221,6 +223,25 @@ export class BackendProcess {
       };
       this.waiters.add(waiter);
     });
+  }
+
+  /**
+   * Counts the log lines matching `pattern` from now on; `stop` ends the
+   * count and returns it.
+   */
+  countLines(pattern: RegExp): { count(): number; stop(): number } {
+    let n = 0;
+    const listener = (line: string) => {
+      if (pattern.test(line)) n++;
+    };
+    this.lineListeners.add(listener);
+    return {
+      count: () => n,
+      stop: () => {
+        this.lineListeners.delete(listener);
+        return n;
+      },
+    };
   }
 
   /** RSS and peak RSS of the backend process. */

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EntityMaturityResult } from '@cnmaturity/plugin-maturity-common';
-import type { ReaderCounters } from '../server/benchUrlReader';
 import type { CatalogStatus } from '../server/benchCatalogModule';
 import { SCM_HOST } from '../generator/generate';
 import { FakeGitHubScm, ScmCounts } from '../scm/FakeGitHubScm';
-import { readerCountersOf } from '../scm/readerCounters';
-import { BackendProcess } from './backendProcess';
+import { CycleMetrics, runCycle } from './cycle';
 import { DatabaseSize, simulateHistory } from './database';
-import { BackendClient } from './http';
 import { LoadResult, measure } from './load';
+import {
+  PushLatencyMetrics,
+  runScmSteadyState,
+  SteadyStateMetrics,
+} from './scmSteadyState';
 import {
   countSharedPasses,
   SharedPasses,
@@ -18,24 +20,7 @@ import {
 import { StartedBackend, startBackend } from './startBackend';
 import { BenchTool } from './tool';
 
-/** One evaluation cycle as the backend logged it and the SCM saw it. */
-export interface CycleMetrics {
-  evaluated: number;
-  unchanged: number;
-  failed: number;
-  /** The cycle's own duration, from its log line. */
-  durationMs: number;
-  /** From the trigger request to the log line (includes scheduler pickup). */
-  wallMs: number;
-  /** CPU time of the backend's threads over that wall time (NaN off Linux). */
-  cpuMs: number;
-  /** The collector's outcomes, from the log line. */
-  repositories: { downloaded: number; notModified: number; failed: number };
-  /** What the SCM was asked during the cycle. */
-  scm: ReaderCounters;
-  /** `--scm github`: the fake GitHub's requests during the cycle, by resource and endpoint. */
-  github?: ScmCounts;
-}
+export type { CycleMetrics } from './cycle';
 
 /** Everything one run measured. A second tool fills the same shape. */
 export interface RunMetrics {
@@ -74,73 +59,30 @@ export interface RunMetrics {
   dbBytes: number;
   /** The largest tables of the database. */
   dbTables: DatabaseSize['tables'];
+  /**
+   * `--scm github`: the fake GitHub's limit per resource and hour during
+   * the full and unchanged cycles (raised for the first read).
+   */
+  firstReadScmLimit?: number;
+  /** `--scm github`: an hour of 1% churn at the configured limit. */
+  steadyState?: SteadyStateMetrics;
+  /** `--scm github`: pushes one at a time, webhook to new result. */
+  pushes?: PushLatencyMetrics;
   wallMs: number;
   warnings: string[];
 }
 
-const CYCLE_LINE =
-  /Maturity cycle: (\d+) evaluated, (\d+) unchanged, (\d+) failed in (\d+) ms; repositories: (\d+) downloaded, (\d+) unchanged, (\d+) failed/;
-const CYCLE_FAILED = /Maturity cycle stopped after/;
+/**
+ * The fake GitHub's limit per resource and hour for the full and unchanged
+ * cycles: an organisation's first read costs two or three core requests per
+ * repository, which the plugin would rightly spread over hours at a
+ * realistic limit. The configured --scm-limit applies from the steady state
+ * on.
+ */
+export const FIRST_READ_SCM_LIMIT = 1_000_000;
 
-const diff = (a: ReaderCounters, b: ReaderCounters): ReaderCounters =>
-  Object.fromEntries(
-    Object.keys(b).map(k => [
-      k,
-      b[k as keyof ReaderCounters] - a[k as keyof ReaderCounters],
-    ]),
-  ) as unknown as ReaderCounters;
-
-async function runCycle(
-  backend: BackendProcess,
-  client: BackendClient,
-  timeoutMs: number,
-  profileFile?: string,
-  github?: FakeGitHubScm,
-): Promise<CycleMetrics> {
-  // With --scm github the backend has no bench reader: the SCM counts.
-  const counters = async () =>
-    github
-      ? readerCountersOf(github.counts())
-      : backend.request<ReaderCounters>('reader-counters');
-  const mark = github?.requests.length ?? 0;
-  const before = await counters();
-  if (profileFile) await backend.request('profile-start');
-  const line = backend.waitForLine(CYCLE_LINE, timeoutMs, CYCLE_FAILED);
-  const cpuBefore = backend.cpuMs() ?? NaN;
-  const started = performance.now();
-  await client.post(
-    '/api/maturity/.backstage/scheduler/v1/tasks/maturity-evaluate/trigger',
-  );
-  const m = await line;
-  const wallMs = performance.now() - started;
-  const cpuMs = (backend.cpuMs() ?? NaN) - cpuBefore;
-  if (profileFile) {
-    await backend.request('profile-stop', 60_000, { file: profileFile });
-  }
-  const after = await counters();
-  return {
-    evaluated: Number(m[1]),
-    unchanged: Number(m[2]),
-    failed: Number(m[3]),
-    durationMs: Number(m[4]),
-    wallMs,
-    cpuMs,
-    repositories: {
-      downloaded: Number(m[5]),
-      notModified: Number(m[6]),
-      failed: Number(m[7]),
-    },
-    scm: diff(before, after),
-    ...(github ? { github: github.counts(mark) } : {}),
-  };
-}
-
-/** The GitHub integration the backend reads the bench host through (`--scm github`). */
-const githubConfig = (github: FakeGitHubScm, token: string) => ({
-  integrations: {
-    github: [{ host: SCM_HOST, apiBaseUrl: github.apiBaseUrl, token }],
-  },
-});
+/** The plugin's `maturity.scm.requestShare` in a `--scm github` run (its default). */
+export const REQUEST_SHARE = 0.5;
 
 const scmLine = (c: ScmCounts) =>
   `SCM: ${c.resources.core} core requests, ${c.resources.graphql} GraphQL points, ${c.endpoints.codeload} archive downloads, ${c.rateLimited} refused for a rate limit`;
@@ -173,6 +115,30 @@ const MATURITY_CONFIG = {
   },
 };
 
+/**
+ * `--scm github`: the GitHub integration the backend reads the bench host
+ * through, the request share, and GitHub's push webhooks through the events
+ * backend's HTTP ingress (`/api/events/http/github`), signed.
+ */
+const githubConfig = (
+  github: FakeGitHubScm,
+  token: string,
+  webhookSecret: string,
+) => ({
+  ...MATURITY_CONFIG,
+  maturity: {
+    ...MATURITY_CONFIG.maturity,
+    scm: { requestShare: REQUEST_SHARE },
+  },
+  integrations: {
+    github: [{ host: SCM_HOST, apiBaseUrl: github.apiBaseUrl, token }],
+  },
+  events: {
+    http: { topics: ['github'] },
+    modules: { github: { webhookSecret } },
+  },
+});
+
 /** The maturity backend, run for real in a child process. */
 export const maturityTool: BenchTool<RunMetrics> = {
   name: 'maturity',
@@ -181,22 +147,25 @@ export const maturityTool: BenchTool<RunMetrics> = {
     const started = Date.now();
     // In the driver process, so that its CPU is not counted as the backend's.
     const token = randomBytes(24).toString('hex');
+    const webhookSecret = randomBytes(24).toString('hex');
+    const firstReadScmLimit = Math.max(options.scmLimit, FIRST_READ_SCM_LIMIT);
     const github =
       options.scm === 'github'
         ? await FakeGitHubScm.start({
             reposDir: context.reposDir,
             token,
-            limit: options.scmLimit,
+            limit: firstReadScmLimit,
           })
         : undefined;
+    const config = github
+      ? githubConfig(github, token, webhookSecret)
+      : MATURITY_CONFIG;
     let startedBackend: StartedBackend;
     try {
       startedBackend = await startBackend(
         context,
         'maturity',
-        github
-          ? { ...MATURITY_CONFIG, ...githubConfig(github, token) }
-          : MATURITY_CONFIG,
+        config,
         options.scm,
       );
     } catch (e) {
@@ -266,7 +235,22 @@ export const maturityTool: BenchTool<RunMetrics> = {
       for (const [name, cycle] of Object.entries({ full, unchanged })) {
         if (cycle.github?.rateLimited) {
           warnings.push(
-            `the fake GitHub refused ${cycle.github.rateLimited} requests of the ${name} cycle for its rate limit (--scm-limit ${options.scmLimit})`,
+            `the fake GitHub refused ${cycle.github.rateLimited} requests of the ${name} cycle for its rate limit (${firstReadScmLimit}/h)`,
+          );
+        }
+        if (cycle.held) {
+          warnings.push(
+            `the request budget held back ${cycle.held} reads of the ${name} cycle to a later one`,
+          );
+        }
+        const gapsMs = cycle.githubGapsMs ?? 0;
+        if (gapsMs > Math.max(10_000, cycle.durationMs / 4)) {
+          warnings.push(
+            `GitHub requests of the ${name} cycle paused for ${Math.round(
+              gapsMs / 1000,
+            )} s of its ${Math.round(
+              cycle.durationMs / 1000,
+            )} s (gaps over 1 s between rate-limited requests, as when reads wait for the plugin's request budget): the cycle time includes those waits`,
           );
         }
       }
@@ -398,6 +382,18 @@ export const maturityTool: BenchTool<RunMetrics> = {
       const peakRssBytes = backend.memory().peak;
       await backend.stop();
       const dbSize = await database.size();
+      // After everything else is measured: it restarts the backend.
+      const scmSteadyState = github
+        ? await runScmSteadyState({
+            context,
+            github,
+            config,
+            requestShare: REQUEST_SHARE,
+            webhookSecret,
+            cycleTimeoutMs: cycleTimeout,
+          })
+        : undefined;
+      if (scmSteadyState) warnings.push(...scmSteadyState.warnings);
       return {
         tool: 'maturity',
         engine: database.engine,
@@ -423,6 +419,13 @@ export const maturityTool: BenchTool<RunMetrics> = {
         cyclesPeakRssBytes,
         dbBytes: dbSize.bytes,
         dbTables: dbSize.tables.slice(0, 8),
+        ...(github ? { firstReadScmLimit } : {}),
+        ...(scmSteadyState
+          ? {
+              steadyState: scmSteadyState.steadyState,
+              pushes: scmSteadyState.pushes,
+            }
+          : {}),
         wallMs: Date.now() - started,
         warnings,
       };

@@ -82,12 +82,15 @@ export interface StartedBackend {
  * Forks the backend with the given plugins and their config, and waits
  * until the catalog has ingested the organisation: what every tool's run
  * starts from, so that only the tool's own work is timed afterwards.
+ * `restart`: a backend again on the database of an earlier one of the run
+ * (the catalog is there already; no snapshot is restored or taken).
  */
 export async function startBackend(
   context: RunContext,
   plugins: BenchPlugins,
   pluginConfig: JsonObject,
   scm: ServerInput['scm'] = 'local',
+  restart?: { logName: string },
 ): Promise<StartedBackend> {
   const { options, organisation, database, log } = context;
   const started = Date.now();
@@ -95,7 +98,7 @@ export async function startBackend(
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const client = new BackendClient(`http://127.0.0.1:${port}`, token);
-  const snapshot = catalogSnapshot(context);
+  const snapshot = restart ? undefined : catalogSnapshot(context);
   const catalogFile = path.join(database.directory ?? '', 'catalog.sqlite');
   const restored = !!snapshot && fs.existsSync(snapshot);
   if (restored) {
@@ -118,7 +121,7 @@ export async function startBackend(
     compiled: context.compiled,
     heapLimitMiB: options.heapLimitMiB,
     memoryLimitMiB: options.memoryLimitMiB,
-    logFile: path.join(context.workDir, 'backend.log'),
+    logFile: path.join(context.workDir, restart?.logName ?? 'backend.log'),
     onNotification: m => {
       if (m.type === 'catalog-progress') {
         log(

@@ -458,6 +458,44 @@ describe('FakeGitHubScm rate limits', () => {
     }
   }, 15_000);
 
+  it('takes a new limit in a new window: what was used before no longer counts', async () => {
+    const scm = await FakeGitHubScm.start({
+      reposDir: dir,
+      token: TOKEN,
+      limit: 1_000_000,
+    });
+    try {
+      const reader = githubReader(scm);
+      const [a, b] = organisation.repositories;
+      await (await reader.readTree(a.url)).files();
+      await (await reader.readTree(b.url)).files();
+      const rate = async () => {
+        const res = await fetch(`${scm.apiBaseUrl}/rate_limit`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        return (await res.json()).resources;
+      };
+      expect((await rate()).core).toMatchObject({ limit: 1_000_000, used: 4 });
+
+      // Lower than what was used: a new window, so nothing is refused.
+      scm.setLimit(3);
+      expect(scm.limit).toBe(3);
+      expect(await rate()).toMatchObject({
+        core: { limit: 3, used: 0, remaining: 3 },
+        graphql: { limit: 3, used: 0 },
+      });
+      const res = await fetch(`${scm.apiBaseUrl}/repos/${a.org}/${a.repo}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(res.headers.get('x-ratelimit-remaining')).toBe('2');
+      expect(scm.counts().rateLimited).toBe(0);
+    } finally {
+      await scm.close();
+    }
+  });
+
   it('answers 429 with retry-after as a secondary rate limit when asked to', async () => {
     const scm = await FakeGitHubScm.start({
       reposDir: dir,

@@ -103,15 +103,18 @@ class RateBucket {
   resetAt = 0;
   constructor(
     readonly resource: 'core' | 'graphql',
-    readonly limit: number,
+    public limit: number,
     private readonly windowMs: number,
   ) {}
 
   roll(now: number) {
-    if (now >= this.resetAt) {
-      this.used = 0;
-      this.resetAt = now + this.windowMs;
-    }
+    if (now >= this.resetAt) this.restart(now);
+  }
+
+  /** A new window from `now`, nothing used. */
+  restart(now: number) {
+    this.used = 0;
+    this.resetAt = now + this.windowMs;
   }
 
   get remaining() {
@@ -203,6 +206,26 @@ export class FakeGitHubScm {
 
   get graphqlUrl(): string {
     return `${this.origin}${GRAPHQL}`;
+  }
+
+  /** Requests (core) and points (graphql) per window, as the headers say now. */
+  get limit(): number {
+    return this.core.limit;
+  }
+
+  /**
+   * Sets the limit of both resources and starts a new window of each, as
+   * if the last one had ended: what was used before no longer counts. The
+   * bench starts the fake with a raised limit for an organisation's first
+   * read (which the plugin would otherwise spread over hours) and sets the
+   * configured one here for the steady state that follows.
+   */
+  setLimit(limit: number) {
+    const now = Date.now();
+    for (const bucket of [this.core, this.graphql]) {
+      bucket.limit = limit;
+      bucket.restart(now);
+    }
   }
 
   /** Answers the next N API requests 429 with retry-after, as a secondary limit. */

@@ -5,8 +5,9 @@
  * with the generated organisation as an entity
  * provider and the generated repositories behind the bench SCM host (the
  * bench reader, or with `--scm github` the GitHub integration's reader against
- * the driver's fake GitHub). Config comes from the driver (CNM_BENCH_SERVER),
- * not from app-config files.
+ * the driver's fake GitHub, whose push webhooks arrive through the events
+ * backend and the GitHub events module). Config comes from the driver
+ * (CNM_BENCH_SERVER), not from app-config files.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -78,6 +79,13 @@ function main() {
   );
   if (input.scm !== 'github') {
     backend.add(benchUrlReaderFactory(input.reposDir));
+  } else {
+    // GitHub's webhooks, as a deployment receives them: the events
+    // backend's HTTP ingress for the `github` topic (events.http.topics),
+    // checked against events.modules.github.webhookSecret, and the GitHub
+    // module's router, which republishes a `push` delivery on `github.push`
+    // for the maturity plugin. The package entry is a feature loader.
+    backend.add(import('@backstage/plugin-events-backend-module-github'));
   }
   if (input.plugins === 'tech-insights') {
     backend.add(import('@backstage-community/plugin-tech-insights-backend'));

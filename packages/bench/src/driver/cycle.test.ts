@@ -1,0 +1,33 @@
+import { cycleLineFigures, gapsOver } from './cycle';
+
+describe('cycle', () => {
+  it('sums the gaps over a second between requests, in any order', () => {
+    expect(gapsOver([])).toBe(0);
+    expect(gapsOver([0, 100, 200, 900])).toBe(0);
+    expect(gapsOver([5000, 0, 100, 2600])).toBe(2500 + 2400);
+    expect(gapsOver([0, 400], 300)).toBe(400);
+  });
+
+  it("reads the plugin's cycle line, with what head lookups and the budget did", () => {
+    const line =
+      'Maturity cycle: 50 evaluated, 9950 unchanged, 0 failed in 5120 ms; repositories: 50 downloaded, 0 unchanged, 6 failed; 9540 found unchanged by batched head lookups; 12 reads (12 entities) held back by the SCM request budget until 2026-12-04T22:00:00.000Z';
+    expect(cycleLineFigures(`maturity info ${line} evaluated=50`)).toEqual({
+      evaluated: 50,
+      unchanged: 9950,
+      failed: 0,
+      durationMs: 5120,
+      repositories: { downloaded: 50, notModified: 0, failed: 6 },
+      headMatches: 9540,
+      held: 12,
+    });
+    // The first cycle finds nothing by head lookup and holds nothing.
+    expect(
+      cycleLineFigures(
+        'Maturity cycle: 498 evaluated, 0 unchanged, 0 failed in 657624 ms; repositories: 475 downloaded, 0 unchanged, 3 failed',
+      ),
+    ).toMatchObject({ evaluated: 498, headMatches: 0, held: 0 });
+    expect(cycleLineFigures('Maturity cycle stopped after 3 evaluated')).toBe(
+      undefined,
+    );
+  });
+});

@@ -173,7 +173,9 @@ export class RepositoryCollector {
         );
       // The real limits and what others left of them, before spending any.
       const [entries] = await Promise.all([found, gate?.learnLimits(urls)]);
-      if (!heads) return;
+      // A push or a refresh expects a change: a head lookup would only add
+      // a GraphQL point to the read.
+      if (!heads || timing.urgent) return;
       // Only a cached read can be found unchanged.
       const known = urls.filter(url => {
         const entry = entries.get(url);

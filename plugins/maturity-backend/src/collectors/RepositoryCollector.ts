@@ -137,7 +137,7 @@ export class RepositoryCollector {
    */
   startCycle(timing: ReadTiming = {}): RepositoryCycle {
     const { cache, logger, heads, gate } = this.options;
-    const headOf = new Map<string, string>();
+    const headOf = new Map<string, string | null>();
     const hosts = new Map<string, HostReads>();
     const cycle = {
       headMatches: 0,
@@ -172,17 +172,13 @@ export class RepositoryCollector {
           found.then(m => m.get(url)),
         );
       // The real limits and what others left of them, before spending any.
-      const [entries] = await Promise.all([found, gate?.learnLimits(urls)]);
+      await Promise.all([found, gate?.learnLimits(urls)]);
       // A push or a refresh expects a change: a head lookup would only add
       // a GraphQL point to the read.
       if (!heads || timing.urgent) return;
-      // Only a cached read can be found unchanged.
-      const known = urls.filter(url => {
-        const entry = entries.get(url);
-        return entry?.etag && entry.extractionVersion === EXTRACTION_VERSION;
-      });
-      if (known.length === 0) return;
-      for (const [url, sha] of await heads.heads(known)) headOf.set(url, sha);
+      // Every URL is looked up, not only the cached ones: a repository that
+      // does not exist then costs no REST request either.
+      for (const [url, sha] of await heads.heads(urls)) headOf.set(url, sha);
     };
     const read = (entity: Entity): Promise<RepositorySignal> => {
       const location = sourceLocationUrl(entity);
@@ -274,8 +270,8 @@ export class RepositoryCollector {
     context: {
       toCache: CacheEntries;
       shared: SharedCiCycle | undefined;
-      /** The head commit a batched lookup found, if any. */
-      head?: string;
+      /** The head commit a batched lookup found; null: no such repository. */
+      head?: string | null;
       timing: ReadTiming;
       onHeadMatch?: () => void;
     },
@@ -325,6 +321,33 @@ export class RepositoryCollector {
       report('not-modified');
       return lastGood({});
     };
+    const failed = (e: unknown): RepositorySignal => {
+      report('failed');
+      const reason = e instanceof Error ? e.message : String(e);
+      this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
+      if (usable) {
+        // Keep the last good evidence rather than turning checks unknown.
+        return lastGood({
+          stale: {
+            reason: `reading ${url} failed: ${reason}`,
+            since: usable.readAt.toISOString(),
+          },
+        });
+      }
+      return {
+        status: 'unavailable',
+        url,
+        reason: `reading ${url} failed: ${reason}`,
+      };
+    };
+    if (head === null) {
+      // The batched lookup found no such repository: no request of its own.
+      return failed(
+        new Error(
+          'GitHub has no such repository, or the integration cannot see it (GraphQL: NOT_FOUND)',
+        ),
+      );
+    }
     if (usable?.etag && head === usable.etag) {
       // A batched head lookup found the commit that was read last time.
       context.onHeadMatch?.();
@@ -355,23 +378,7 @@ export class RepositoryCollector {
           limited.reason,
         );
       }
-      report('failed');
-      const reason = e instanceof Error ? e.message : String(e);
-      this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
-      if (usable) {
-        // Keep the last good evidence rather than turning checks unknown.
-        return lastGood({
-          stale: {
-            reason: `reading ${url} failed: ${reason}`,
-            since: usable.readAt.toISOString(),
-          },
-        });
-      }
-      return {
-        status: 'unavailable',
-        url,
-        reason: `reading ${url} failed: ${reason}`,
-      };
+      return failed(e);
     }
   }
 

@@ -441,6 +441,29 @@ describe('batched head lookups and the request budget against the fake GitHub', 
     expect(api.take()).toEqual(['POST /api/graphql -> 200']);
   });
 
+  it('knows a repository GitHub does not have from the batched lookup, without a REST request', async () => {
+    const { api, start } = await setup(FILES, { heads: true });
+    const collector = await start();
+    const gone = component(
+      'gone',
+      {},
+      {
+        annotations: {
+          'backstage.io/source-location': `url:https://${HOST}/acme/gone/tree/main/`,
+        },
+      },
+    );
+    const cycle = collector.startCycle();
+    await cycle.prefetch([gone]);
+    const signal = await cycle.read(gone);
+    expect(signal).toMatchObject({
+      status: 'unavailable',
+      reason: expect.stringContaining('GitHub has no such repository'),
+    });
+    expect(cycle.counts).toMatchObject({ failed: 1, downloaded: 0 });
+    expect(api.take()).toEqual(['POST /api/graphql -> 200']);
+  });
+
   it('reads a repository whose head moved, and only that one', async () => {
     const { api, start } = await setup(FILES, { heads: true });
     const collector = await start();
@@ -500,7 +523,10 @@ describe('batched head lookups and the request budget against the fake GitHub', 
     const collector = await start();
     const cycle = collector.startCycle();
     await cycle.prefetch([located('payments')]);
-    expect(api.take()).toEqual(['GET /api/v3/rate_limit -> 200']);
+    expect(api.take()).toEqual([
+      'GET /api/v3/rate_limit -> 200',
+      'POST /api/graphql -> 200',
+    ]);
     expect(budget.status(HOST)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

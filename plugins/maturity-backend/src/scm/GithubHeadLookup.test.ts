@@ -282,7 +282,7 @@ describe('GithubHeadLookup', () => {
     );
   });
 
-  it('leaves out a repository GitHub does not find, and answers the others of the query', async () => {
+  it('says null for a repository GitHub does not find, and answers the others of the query', async () => {
     const { lookup } = setup(() =>
       jsonResponse({
         data: {
@@ -316,6 +316,7 @@ describe('GithubHeadLookup', () => {
     expect(heads).toEqual(
       new Map([
         ['https://github.example.test/acme/a', 'aaa111'],
+        ['https://github.example.test/acme/gone', null],
         ['https://github.example.test/acme/c/tree/release/', 'ccc333'],
       ]),
     );

@@ -13,10 +13,11 @@ const BATCH = 100;
 /** Learns the head commits of many repositories at once, where the SCM can. */
 export interface HeadLookup {
   /**
-   * The commit each URL's branch points at, for the URLs the SCM answered;
-   * URLs it cannot answer for are left out (read them as usual).
+   * The commit each URL's branch points at, for the URLs the SCM answered,
+   * or null when it says there is no such repository; URLs it cannot
+   * answer for are left out (read them as usual).
    */
-  heads(urls: readonly string[]): Promise<Map<string, string>>;
+  heads(urls: readonly string[]): Promise<Map<string, string | null>>;
 }
 
 interface Wanted {
@@ -100,8 +101,8 @@ export class GithubHeadLookup implements HeadLookup {
     this.fetch = options.fetch ?? fetch;
   }
 
-  async heads(urls: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  async heads(urls: readonly string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
     let batches: Batch[];
     try {
       batches = await this.batches(urls);
@@ -152,7 +153,7 @@ export class GithubHeadLookup implements HeadLookup {
     );
   }
 
-  private async query(batch: Batch, out: Map<string, string>) {
+  private async query(batch: Batch, out: Map<string, string | null>) {
     const { budget, logger } = this.options;
     const held = await budget?.take(batch.host, 'graphql', 1, {
       deadline: Date.now() + 10_000,
@@ -191,10 +192,16 @@ export class GithubHeadLookup implements HeadLookup {
       );
     }
     const data: Json = body?.data ?? {};
+    const missing = new Set(
+      errors
+        .filter(e => e?.type === 'NOT_FOUND' && Array.isArray(e.path))
+        .map(e => String(e.path[0])),
+    );
     batch.wanted.forEach((w, i) => {
       const repo = data[`r${i}`];
       const oid = w.ref ? repo?.head?.oid : repo?.defaultBranchRef?.target?.oid;
       if (typeof oid === 'string' && oid) out.set(w.url, oid);
+      else if (repo === null && missing.has(`r${i}`)) out.set(w.url, null);
     });
   }
 }

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { ScmIntegrations } from '@backstage/integration';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -37,7 +40,7 @@ import { ScmReadGate } from './scm/ScmReadGate';
 import { ScmStatusRecorder } from './scm/ScmStatusRecorder';
 import { DatabaseScmStatusStore } from './database/DatabaseScmStatusStore';
 import { rubricHash } from './engine/inputsHash';
-import { allShards, shardTaskId } from './engine/shards';
+import { allShards, shardKey, shardTaskId } from './engine/shards';
 import { MaturityMetrics } from './engine/metrics';
 import { retentionStartDay } from './database/days';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
@@ -120,15 +123,23 @@ export const maturityPlugin = createBackendPlugin({
         const budget = new ScmRequestBudget({
           share: maturityConfig.scm.requestShare,
         });
+        // One provider, so a GitHub App's installation tokens are issued once.
+        const credentials =
+          DefaultGithubCredentialsProvider.fromIntegrations(integrations);
         const scmStatus = new ScmStatusRecorder({
           rows: await DatabaseScmStatusStore.create({ database }),
           budget,
         });
         const repositories = new RepositoryCollector({
           heads: maturityConfig.scm.batchedHeadLookups
-            ? new GithubHeadLookup({ integrations, logger, budget })
+            ? new GithubHeadLookup({
+                integrations,
+                logger,
+                budget,
+                credentials,
+              })
             : undefined,
-          gate: new ScmReadGate({ integrations, budget, logger }),
+          gate: new ScmReadGate({ integrations, budget, logger, credentials }),
           urlReader,
           logger,
           onRead: outcome => metrics.repositoryRead(outcome),
@@ -163,12 +174,7 @@ export const maturityPlugin = createBackendPlugin({
           orgControlReviewMaxAgeDays: maturityConfig.orgControlReviewMaxAgeDays,
           startRepositoryCycle: timing => repositories.startCycle(timing),
           onCycleRead: (cycle, shard) =>
-            scmStatus.record(
-              cycle.hosts,
-              shard && shard.count > 1
-                ? `${shard.index + 1}/${shard.count}`
-                : '',
-            ),
+            scmStatus.record(cycle.hosts, shardKey(shard)),
           readWindowMs: maturityConfig.readWindowMs,
         });
 

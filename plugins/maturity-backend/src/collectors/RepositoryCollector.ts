@@ -139,10 +139,7 @@ export class RepositoryCollector {
     const { cache, logger, heads, gate } = this.options;
     const headOf = new Map<string, string | null>();
     const hosts = new Map<string, HostReads>();
-    const cycle = {
-      headMatches: 0,
-      heldUntil: undefined as Date | undefined,
-    };
+    const cycle = { headMatches: 0 };
     const reads = new Map<string, Promise<RepositorySignal>>();
     const cached = new Map<string, Promise<CachedRepository | undefined>>();
     const toCache: CacheEntries = [];
@@ -228,9 +225,6 @@ export class RepositoryCollector {
                 tally.heldUntil = e.until;
                 tally.heldReason = e.reason;
               }
-              if (!cycle.heldUntil || cycle.heldUntil < e.until) {
-                cycle.heldUntil = e.until;
-              }
             }
             throw e;
           });
@@ -259,7 +253,11 @@ export class RepositoryCollector {
         return cycle.headMatches;
       },
       get heldUntil() {
-        return cycle.heldUntil;
+        let latest: Date | undefined;
+        for (const { heldUntil } of hosts.values()) {
+          if (heldUntil && (!latest || heldUntil > latest)) latest = heldUntil;
+        }
+        return latest;
       },
     };
   }

@@ -39,7 +39,7 @@ import {
   ReadPage,
 } from './pageOutcome';
 import { fetchRelated, RelatedCache, relatedOf } from './related';
-import { Shard, shardOf } from './shards';
+import { Shard, shardKey, shardOf } from './shards';
 
 const PAGE_SIZE = 200;
 /** Evaluations between turns of the event loop, so routes stay responsive. */
@@ -145,13 +145,9 @@ export class MaturityEvaluator {
     const started = Date.now();
     const { shard } = options;
     const inShard = (e: Entity) =>
-      !shard ||
-      shard.count <= 1 ||
-      shardOf(safeRef(e), shard.count) === shard.index;
-    const label =
-      shard && shard.count > 1
-        ? `Maturity cycle (shard ${shard.index + 1} of ${shard.count})`
-        : 'Maturity cycle';
+      !shard || shardOf(safeRef(e), shard.count) === shard.index;
+    const key = shardKey(shard);
+    const label = key ? `Maturity cycle (shard ${key})` : 'Maturity cycle';
     const { catalog, auth, kinds } = this.options;
     const repositories = this.options.startRepositoryCycle({
       deadline: started + (this.options.readWindowMs ?? 0),
@@ -275,7 +271,7 @@ export class MaturityEvaluator {
       },
     );
     await this.options
-      .onCycleRead?.(repositories)
+      .onCycleRead?.(repositories, shard)
       .catch(e =>
         this.options.logger.warn(
           `Maturity: could not record the SCM status: ${e}`,

@@ -26,6 +26,11 @@ export function shardTaskId(shard: Shard): string {
     : `maturity-evaluate-shard-${shard.index + 1}-of-${shard.count}`;
 }
 
+/** `2 of 4` for a shard of several; empty for the one shard of a cycle. */
+export function shardKey(shard?: Shard): string {
+  return shard && shard.count > 1 ? `${shard.index + 1} of ${shard.count}` : '';
+}
+
 /** Every shard of `count`, in order. */
 export function allShards(count: number): Shard[] {
   return Array.from({ length: Math.max(1, count) }, (_, index) => ({

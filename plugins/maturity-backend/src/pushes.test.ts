@@ -69,6 +69,8 @@ async function start() {
   });
   apis.push(api);
   const logger = mockServices.rootLogger.factory();
+  // Kept, to run a cycle (the sweep that catches missed pushes) on demand.
+  const scheduler = mockServices.scheduler();
   const { server } = await startTestBackend({
     features: [
       maturityPlugin,
@@ -107,12 +109,11 @@ async function start() {
           group('team-a', ['ada']),
         ],
       }),
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
+      scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
     ],
   });
-  return { api, server };
+  const cycle = () => scheduler.triggerTask('maturity-evaluate');
+  return { api, server, cycle };
 }
 
 async function result(server: any) {
@@ -192,6 +193,42 @@ describe('a push to a repository', () => {
     expect(JSON.stringify(before.checks)).not.toContain('"Dockerfile');
     // One download for the push; the other entity's repository was not read.
     expect(api.count('codeload')).toBe(cycleReads + 1);
+  }, 30_000);
+
+  it('is not evaluated again by the next cycle once the push has been', async () => {
+    const { api, server, cycle } = await start();
+    const before = await waitFor('the first result', () => result(server));
+    api.push({ Dockerfile: 'FROM node:22-alpine\nUSER node\n' });
+    await deliver(server, pushPayload(api));
+    const pushed = await waitFor('the result after the push', async () => {
+      const r = await result(server);
+      return r && r.evaluatedAt > before.evaluatedAt ? r : undefined;
+    });
+    const downloads = api.count('codeload');
+
+    await cycle();
+
+    // The cycle's head lookup finds the sha the push already read.
+    expect((await result(server)).evaluatedAt).toBe(pushed.evaluatedAt);
+    expect(api.count('codeload')).toBe(downloads);
+  }, 30_000);
+
+  it('is not evaluated again by a late push once a cycle found the change', async () => {
+    const { api, server, cycle } = await start();
+    const before = await waitFor('the first result', () => result(server));
+    api.push({ Dockerfile: 'FROM node:22-alpine\nUSER node\n' });
+    // A missed (or delayed) webhook: the cycle finds the change itself.
+    await cycle();
+    const swept = await result(server);
+    expect(swept.evaluatedAt > before.evaluatedAt).toBe(true);
+    expect(JSON.stringify(swept.checks)).toContain('"Dockerfile');
+    const downloads = api.count('codeload');
+
+    expect((await deliver(server, pushPayload(api))).status).toBe(202);
+    await new Promise(r => setTimeout(r, 1500));
+
+    expect((await result(server)).evaluatedAt).toBe(swept.evaluatedAt);
+    expect(api.count('codeload')).toBe(downloads);
   }, 30_000);
 
   it('ignores pushes to unknown repositories and malformed deliveries', async () => {

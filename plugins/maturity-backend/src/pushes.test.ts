@@ -70,7 +70,10 @@ async function start() {
   apis.push(api);
   const logger = mockServices.rootLogger.factory();
   // Kept, to run a cycle (the sweep that catches missed pushes) on demand.
-  const scheduler = mockServices.scheduler();
+  // (Typed as the service; it is the mock scheduler, with its factory.)
+  const scheduler = mockServices.scheduler() as ReturnType<
+    typeof mockServices.scheduler
+  > & { factory: typeof mockServices.scheduler.factory };
   const { server } = await startTestBackend({
     features: [
       maturityPlugin,

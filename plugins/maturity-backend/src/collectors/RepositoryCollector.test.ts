@@ -10,6 +10,7 @@ import {
   emptyExtraction,
 } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import { memoryRepoCache, treeResponse } from '../__testUtils__/repositories';
+import { ReadBackoff } from './ReadBackoff';
 import { RepositoryCollector, sourceLocationUrl } from './RepositoryCollector';
 
 const located = (name: string, url: string) =>
@@ -209,6 +210,73 @@ describe('RepositoryCollector', () => {
         },
       });
       expect(cycle.counts.failed).toBe(1);
+    });
+
+    it('spares a repository whose reads keep failing, longer each time, but not a push or a good read', async () => {
+      const cache = memoryRepoCache();
+      await cache.putMany([
+        {
+          url,
+          entry: {
+            etag: 'old',
+            extractionVersion: EXTRACTION_VERSION,
+            extraction: emptyExtraction({ files: ['Dockerfile'] }),
+            readAt: new Date('2026-11-24T10:00:00.000Z'),
+          },
+        },
+      ]);
+      let now = Date.parse('2026-12-01T12:00:00.000Z');
+      const hour = 3_600_000;
+      let fail: Error | undefined = new Error('503 Service Unavailable');
+      const calls: string[] = [];
+      const reader: UrlReaderService = {
+        readUrl: jest.fn(),
+        search: jest.fn(),
+        readTree: async (u, options) => {
+          calls.push(u);
+          if (fail) throw fail;
+          return treeResponse({ Dockerfile: 'FROM x' }, 'new', options);
+        },
+      };
+      const logger = mockServices.logger.mock();
+      const collector = new RepositoryCollector({
+        urlReader: reader,
+        logger,
+        cache,
+        backoff: new ReadBackoff({ now: () => now }),
+      });
+      const cycle = async (urgent = false) => {
+        const signal = await collector
+          .startCycle({ urgent })
+          .read(located('a', url));
+        return signal.status === 'ok' ? signal.stale?.reason : signal.reason;
+      };
+
+      // Two failures in a row are read (one may be a blip)...
+      await cycle();
+      expect(await cycle()).toBe(`reading ${url} failed: 503 Service Unavailable`);
+      expect(calls).toHaveLength(2);
+      // ...then the next cycles within the hour send nothing.
+      now += hour / 2;
+      expect(await cycle()).toBe(
+        `reading ${url} failed: 503 Service Unavailable (2 reads in a row failed; the next is not before 2026-12-01T13:00:00.000Z)`,
+      );
+      expect(calls).toHaveLength(2);
+      expect(logger.warn).toHaveBeenCalledTimes(2);
+      // After the hour it is read again; a third failure waits two hours.
+      now += hour / 2;
+      await cycle();
+      expect(calls).toHaveLength(3);
+      now += hour;
+      await cycle();
+      expect(calls).toHaveLength(3);
+      // A push does not wait, and a good read ends the sparing.
+      fail = undefined;
+      expect(await cycle(true)).toBeUndefined();
+      expect(calls).toHaveLength(4);
+      fail = new Error('503 Service Unavailable');
+      await cycle();
+      expect(calls).toHaveLength(5);
     });
 
     it('loads a page of cached reads in one query, and a failed cache write only costs a re-read', async () => {

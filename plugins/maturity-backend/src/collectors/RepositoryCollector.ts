@@ -11,6 +11,7 @@ import { lazyProperty } from '../lazyProperty';
 import { HeadLookup } from '../scm/GithubHeadLookup';
 import { ReadTiming, ScmReadGate } from '../scm/ScmReadGate';
 import { Extractor, inlineExtractor } from './ExtractionPool';
+import { BackoffState, ReadBackoff } from './ReadBackoff';
 import { FileNote, repoFileFilter } from './repoFiles';
 import { readRepositorySource } from './repositorySource';
 import { combinedEtag, SharedCiCycle, SharedCiReader } from './SharedCiReader';
@@ -106,6 +107,7 @@ export function sourceLocationUrl(
  */
 export class RepositoryCollector {
   private readonly extractor: Extractor;
+  private readonly backoff: ReadBackoff;
 
   constructor(
     private readonly options: {
@@ -126,9 +128,12 @@ export class RepositoryCollector {
       heads?: HeadLookup;
       /** The SCM request budget; without it reads are not limited. */
       gate?: ScmReadGate;
+      /** Spares repositories whose reads keep failing; by default one per collector. */
+      backoff?: ReadBackoff;
     },
   ) {
     this.extractor = options.extractor ?? inlineExtractor(options.tools);
+    this.backoff = options.backoff ?? new ReadBackoff();
   }
 
   /**
@@ -319,10 +324,15 @@ export class RepositoryCollector {
       report('not-modified');
       return lastGood({});
     };
-    const failed = (e: unknown): RepositorySignal => {
+    const failed = (e: unknown, sparing?: BackoffState): RepositorySignal => {
       report('failed');
-      const reason = e instanceof Error ? e.message : String(e);
-      this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
+      let reason = e instanceof Error ? e.message : String(e);
+      if (sparing) {
+        reason += ` (${sparing.failures} reads in a row failed; the next is not before ${sparing.until.toISOString()})`;
+      } else {
+        this.backoff.failed(url, reason);
+        this.options.logger.warn(`Could not read repository ${url}: ${reason}`);
+      }
       if (usable) {
         // Keep the last good evidence rather than turning checks unknown.
         return lastGood({
@@ -349,8 +359,12 @@ export class RepositoryCollector {
     if (usable?.etag && head === usable.etag) {
       // A batched head lookup found the commit that was read last time.
       context.onHeadMatch?.();
+      this.backoff.succeeded(url);
       return unchanged();
     }
+    // No request for a repository that keeps failing, unless someone waits.
+    const sparing = timing.urgent ? undefined : this.backoff.waiting(url);
+    if (sparing) return failed(sparing.reason, sparing);
     const gate = this.options.gate;
     const held = await gate?.beforeTree(url, timing);
     if (held) {
@@ -359,10 +373,12 @@ export class RepositoryCollector {
     }
     try {
       const signal = await this.readTree(url, usable?.etag, toCache, shared);
+      this.backoff.succeeded(url);
       report('downloaded');
       return signal;
     } catch (e) {
       if (e instanceof Error && e.name === 'NotModifiedError' && usable) {
+        this.backoff.succeeded(url);
         return unchanged();
       }
       const limited = await gate?.afterFailure(url, e);

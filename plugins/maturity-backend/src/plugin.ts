@@ -41,6 +41,7 @@ import { ScmStatusRecorder } from './scm/ScmStatusRecorder';
 import { DatabaseScmStatusStore } from './database/DatabaseScmStatusStore';
 import { rubricHash } from './engine/inputsHash';
 import { allShards, shardKey, shardTaskId } from './engine/shards';
+import { ShardRunner } from './engine/ShardRunner';
 import { MaturityMetrics } from './engine/metrics';
 import { retentionStartDay } from './database/days';
 import { BUILTIN_FACT_SOURCES } from './service/facts';
@@ -181,14 +182,20 @@ export const maturityPlugin = createBackendPlugin({
         // One task per shard: with several instances the scheduler runs
         // the shards in parallel, and a shard whose instance died is taken
         // over by another once its lock times out.
+        const shards = new ShardRunner({
+          scheduler,
+          logger,
+          evaluate: async shard => {
+            await evaluator.evaluateAll({ shard });
+          },
+        });
+        lifecycle.addShutdownHook(() => shards.close());
         for (const shard of allShards(maturityConfig.shards)) {
           await scheduler.scheduleTask({
             id: shardTaskId(shard),
             scope: 'global',
             ...maturityConfig.schedule,
-            fn: async () => {
-              await evaluator.evaluateAll({ shard });
-            },
+            fn: () => shards.run(shard),
           });
         }
         // Pushes published by the SCM webhook modules of the events backend

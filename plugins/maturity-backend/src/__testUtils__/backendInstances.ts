@@ -17,7 +17,9 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import { knex as createKnex, Knex } from 'knex';
+import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { maturityPlugin } from '../plugin';
 
 const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
@@ -35,10 +37,15 @@ export interface LogEntry {
   meta: JsonObject;
 }
 
+/** Where a CapturingLogger puts its lines: an array, or a child's IPC channel. */
+export interface LogSink {
+  push(entry: LogEntry): unknown;
+}
+
 /** A silent root logger that keeps every line, with its plugin/task labels. */
 export class CapturingLogger implements RootLoggerService {
   constructor(
-    readonly entries: LogEntry[],
+    readonly entries: LogSink,
     private readonly meta: JsonObject = {},
   ) {}
   error(message: string, meta?: Error | JsonObject) {
@@ -110,6 +117,80 @@ export interface Instance {
   taskEvents: TaskEvent[];
 }
 
+/** An instance in a process of its own, see instanceProcess.ts. */
+export interface ChildInstance {
+  name: string;
+  /** What it logged so far, as the lines arrive. */
+  logs: LogEntry[];
+  /**
+   * SIGKILL: no shutdown hook runs and no scheduler lock is released, as
+   * when a pod is killed. Resolves once the process is gone.
+   */
+  kill(): Promise<void>;
+}
+
+/** What an instance of the plugin is started with. */
+export interface InstanceOptions {
+  maturity: JsonObject;
+  entities: Entity[];
+  /** More root config, e.g. `integrations`. */
+  config?: JsonObject;
+}
+
+/** The shared PostgreSQL server and the test file's database prefix. */
+export interface InstanceDatabase {
+  connection: string;
+  prefix: string;
+}
+
+/** What forkInstance and instanceProcess.ts tell each other over IPC. */
+export type ToChild = {
+  type: 'start';
+  database: InstanceDatabase;
+  options: InstanceOptions;
+};
+export type FromChild =
+  | { type: 'log'; entry: LogEntry }
+  | { type: 'started' }
+  | { type: 'failed'; error: string };
+
+/**
+ * The features of one instance, in this process or a child: the plugin
+ * with the real database and scheduler services (not the in-memory mocks
+ * startTestBackend defaults to) on the shared database, a catalog of the
+ * given entities, and a root logger into `logs`.
+ */
+export function instanceFeatures(
+  database: InstanceDatabase,
+  options: InstanceOptions,
+  logs: LogSink,
+) {
+  return [
+    maturityPlugin,
+    mockServices.rootConfig.factory({
+      data: {
+        ...options.config,
+        backend: {
+          database: {
+            client: 'pg',
+            connection: database.connection,
+            prefix: database.prefix,
+          },
+        },
+        maturity: options.maturity,
+      },
+    }),
+    createServiceFactory({
+      service: coreServices.rootLogger,
+      deps: {},
+      factory: () => new CapturingLogger(logs),
+    }),
+    databaseServiceFactory,
+    schedulerServiceFactory,
+    catalogServiceMock.factory({ entities: options.entities }),
+  ];
+}
+
 export interface Run {
   instance: string;
   scope: string;
@@ -147,6 +228,7 @@ export function runsOf(instance: Instance, taskId: string): Run[] {
  */
 export class SharedPostgres {
   readonly instances: Instance[] = [];
+  private readonly children: ChildProcess[] = [];
 
   static async create(label: string): Promise<SharedPostgres> {
     const connectionString = process.env[CONNECTION_ENV];
@@ -162,12 +244,15 @@ export class SharedPostgres {
     const url = new URL(connectionString);
     url.pathname = `/${prefix}maturity`;
     const observer = createKnex({ client: 'pg', connection: url.toString() });
-    return new SharedPostgres(connectionString, prefix, admin, observer);
+    return new SharedPostgres(
+      { connection: connectionString, prefix },
+      admin,
+      observer,
+    );
   }
 
   private constructor(
-    private readonly connectionString: string,
-    private readonly prefix: string,
+    private readonly database: InstanceDatabase,
     private readonly admin: Knex,
     /** Reads the plugin's database directly, as an operator would. */
     readonly observer: Knex,
@@ -176,48 +261,95 @@ export class SharedPostgres {
   /** Starts one more backend instance on the shared database. */
   async startInstance(
     name: string,
-    options: { maturity: JsonObject; entities: Entity[] },
+    options: InstanceOptions & {
+      /**
+       * Runs the scheduler's janitor, which frees the locks of runs past
+       * their timeout, e.g. of a killed instance. Backstage starts it with
+       * a plugin's first task (then once a minute), except when NODE_ENV is
+       * `test`, as under jest.
+       */
+      janitor?: boolean;
+    },
   ): Promise<Instance> {
     const logs: LogEntry[] = [];
     const taskEvents: TaskEvent[] = [];
-    const backend = await startTestBackend({
-      features: [
-        maturityPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              database: {
-                client: 'pg',
-                connection: this.connectionString,
-                prefix: this.prefix,
-              },
-            },
-            maturity: options.maturity,
-          },
-        }),
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => new CapturingLogger(logs),
-        }),
-        // The real services, not the in-memory mocks startTestBackend defaults to.
-        databaseServiceFactory,
-        schedulerServiceFactory,
-        taskRunRecorder(taskEvents),
-        catalogServiceMock.factory({ entities: options.entities }),
-      ],
-    });
+    const nodeEnv = process.env.NODE_ENV;
+    if (options.janitor) process.env.NODE_ENV = 'production';
+    let backend: TestBackend;
+    try {
+      backend = await startTestBackend({
+        features: [
+          ...instanceFeatures(this.database, options, logs),
+          taskRunRecorder(taskEvents),
+        ],
+      });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     const instance = { name, backend, logs, taskEvents };
     this.instances.push(instance);
     return instance;
   }
 
+  /**
+   * Starts one more instance on the shared database in a child process,
+   * which a test can kill outright; see instanceProcess.ts.
+   */
+  async forkInstance(
+    name: string,
+    options: InstanceOptions,
+  ): Promise<ChildInstance> {
+    const logs: LogEntry[] = [];
+    const child = fork(join(__dirname, 'instanceProcess.ts'), [], {
+      // The Backstage CLI's TypeScript hook, not jest's options.
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      // As deployed, not the `test` jest sets.
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.children.push(child);
+    const exited = new Promise<void>(resolve => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+    const started = new Promise<void>((resolve, reject) => {
+      child.on('message', (message: FromChild) => {
+        if (message.type === 'log') logs.push(message.entry);
+        else if (message.type === 'started') resolve();
+        else if (message.type === 'failed') {
+          reject(
+            new Error(`Instance ${name} failed to start: ${message.error}`),
+          );
+        }
+      });
+      child.once('exit', (code, signal) =>
+        reject(new Error(`Instance ${name} exited (${code ?? signal})`)),
+      );
+    });
+    const start: ToChild = { type: 'start', database: this.database, options };
+    child.send(start);
+    await started;
+    return {
+      name,
+      logs,
+      kill: async () => {
+        child.kill('SIGKILL');
+        await exited;
+      },
+    };
+  }
+
   /** Stops every instance and drops the database. */
   async close() {
+    for (const child of this.children) child.kill('SIGKILL');
     await Promise.all(this.instances.map(i => i.backend.stop()));
     await this.observer.destroy();
     await this.admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
-      `${this.prefix}maturity`,
+      `${this.database.prefix}maturity`,
     ]);
     await this.admin.destroy();
   }

@@ -84,6 +84,8 @@ export class FakeGitHubApi {
   private readonly files = new Map<string, string>();
   private head: Commit;
   private failure: FakeGitHubFailure | undefined;
+  /** Requests parked by `hold()`, answered on `release()`. */
+  private held: Array<() => void> | undefined;
   private origin = '';
   private readonly server: Server;
 
@@ -154,6 +156,26 @@ export class FakeGitHubApi {
     this.failure = failure;
   }
 
+  /**
+   * Leaves every request unanswered until `release()`, as a hung GitHub
+   * would: a reader waits for it mid-cycle, for as long as a test needs.
+   */
+  hold() {
+    this.held ??= [];
+  }
+
+  /** Answers the requests held so far, and the next ones as they come. */
+  release() {
+    const held = this.held ?? [];
+    this.held = undefined;
+    held.forEach(answer => answer());
+  }
+
+  /** How many requests are waiting for `release()`. */
+  get heldCount(): number {
+    return this.held?.length ?? 0;
+  }
+
   /** How many requests went to the endpoint. */
   count(endpoint: FakeGitHubEndpoint): number {
     return this.requests.filter(r => r.endpoint === endpoint).length;
@@ -202,6 +224,11 @@ export class FakeGitHubApi {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse) {
+    if (this.held) {
+      // A client that went away meanwhile (a killed process) gets nothing.
+      this.held.push(() => req.socket.destroyed || this.handle(req, res));
+      return;
+    }
     const path = req.url ?? '/';
     const { pathname } = new URL(path, 'http://fake');
     const record = (endpoint: FakeGitHubEndpoint) => {

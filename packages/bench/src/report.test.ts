@@ -44,6 +44,30 @@ const run = (tool: string, i: number, fullMs: number): RunMetrics => ({
   factsPushed: 10,
   full: cycle(9970, 0, fullMs),
   unchanged: cycle(0, 9970, 2000),
+  // Every entity again, from cached extractions: nothing downloaded.
+  rubricChange: {
+    ...cycle(0, 9970, 5000),
+    evaluated: 9970,
+    unchanged: 0,
+    repositories: { downloaded: 0, notModified: 9970, failed: 0 },
+  },
+  inflateFloor: {
+    archives: 9970,
+    measured: 9970,
+    compressedBytes: 50e6,
+    walk: {
+      entries: 280_000,
+      files: 280_000,
+      contentBytes: 480e6,
+      tarBytes: 700e6,
+    },
+    passes: 1,
+    cpuMs: 1994,
+    cpuOf: 'thread',
+    processCpuMs: 2991,
+    wallMs: 2000,
+    cpuMsPerArchive: 0.2,
+  },
   levels: [1, 2, 3, 4, 5, 6],
   stale: 0,
   summaryColdMs: 80,
@@ -160,6 +184,28 @@ describe('report', () => {
     expect(md).toMatch(
       /maturity \| sqlite \| 10000 \| summary p95, worst of 3 variants, 10 connections \| 110 ms \| ≤ 100 ms \| \*\*missed\*\*/,
     );
+    // The cycle after a rubric change, next to the full and unchanged ones.
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | 25.0 (20.0-40.0) | 2.51 (2.01-4.01) | 2.00 | 5.00 |',
+    );
+    expect(md).toContain(
+      '| 0 downloads, 9970 conditional (9970 not modified), 0 failed | 0 downloads, 9970 conditional (9970 not modified), 0 failed |',
+    );
+    expect(md).toContain('| 9970 / 0 / 0 | 0 / 9970 / 0 | 9970 / 0 / 0 |');
+    // CPU per read: (25 + 3) s × 1.5 over 9970 reads, against 0.2 ms.
+    expect(md).toContain('### CPU per repository read');
+    expect(md).toContain(
+      'the very archives the full cycle downloaded, all of them',
+    );
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | 9970 | 4.21 (3.46-6.47) | 0.200 | 21.1 (17.3-32.3)× | **missed** | 0.300 | 9970 of 9970, 1 (50.0 / 700) |',
+    );
+    expect(md).toContain(
+      'maturity/sqlite/10000: CPU per repository read: full cycle 4.21 ms, inflate-and-walk floor 0.200 ms, ratio 21.1× (target ≤ 2×)',
+    );
+    expect(md).toMatch(
+      /maturity \| sqlite \| 10000 \| CPU per repository read, full cycle over the inflate-and-walk floor \| 21.1 × \| ≤ 2 × \| \*\*missed\*\*/,
+    );
     expect(md).toContain('- PostgreSQL skipped');
     expect(md).toContain(
       "no memory limit, V8 heap limit 4144 MiB (Node's, from the machine's memory)",
@@ -187,6 +233,23 @@ describe('report', () => {
     );
   });
 
+  it('says when the inflate floor was measured over a sample of the archives', () => {
+    const r = run('maturity', 0, 20_000);
+    const md = renderReport({
+      ...input,
+      results: [
+        {
+          ...r,
+          inflateFloor: { ...r.inflateFloor, measured: 2000, cpuMs: 266 },
+        },
+      ],
+    });
+    expect(md).toContain('**over an even sample of them**');
+    expect(md).toContain(
+      '| 0.200 | 17.3× | **missed** | 1.50 | 2000 of 9970, 1 (50.0 / 700) |',
+    );
+  });
+
   it('puts Tech Insights side by side with ratios, only where both ran', () => {
     const md = renderReport({
       ...input,
@@ -200,6 +263,11 @@ describe('report', () => {
       /\| sqlite \| 10000 \| every entity has its result [^|]+\| 25.0 s \| 260 s \| \*\*10.4×\*\* \|/,
     );
     // 80 ms cold summary against a 250 s bulk run.
+    // 5 s from cached extractions against the same 260 s.
+    expect(md).toMatch(
+      /\| sqlite \| 10000 \| after a rubric change, every entity has its new result \(ours: cycle from cached extractions; theirs: fact retrieval \+ first bulk check run\) \| 5.00 s \| 260 s \| \*\*52.0×\*\* \|/,
+    );
+    expect(md).toContain('ours at least 3× sooner');
     expect(md).toMatch(
       /org-wide view, first [^|]+\| 80.0 ms \| 250000 ms \| \*\*3125×\*\* \|/,
     );
@@ -371,6 +439,11 @@ describe('parseOptions', () => {
           ...r.unchanged,
           github: counts({ 'commit-status': 6, contents: 1, graphql: 97 }),
         },
+        // A restarted backend: head lookups, nothing downloaded.
+        rubricChange: {
+          ...r.rubricChange,
+          github: counts({ 'commit-status': 6, contents: 1, graphql: 97 }),
+        },
         firstReadScmLimit: 1_000_000,
         steadyState: {
           limit: 5000,
@@ -405,7 +478,10 @@ describe('parseOptions', () => {
       ],
     });
     expect(md).toContain(
-      "The fake's limit during these two cycles was raised to 1,000,000/h per resource",
+      "The fake's limit during these cycles was raised to 1,000,000/h per resource",
+    );
+    expect(md).toContain(
+      '| maturity | sqlite | 10000 | after a rubric change | 6 | 97 | 0 | 0 | commit-status 6, contents 1, graphql 97 | 12 / 194 | 3.88% |',
     );
     expect(md).toContain(
       '#### Steady state: an hour of 1% churn, then 20 pushes',

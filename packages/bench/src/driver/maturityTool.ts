@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { EntityMaturityResult } from '@cnmaturity/plugin-maturity-common';
 import type { CatalogStatus } from '../server/benchCatalogModule';
 import { SCM_HOST } from '../generator/generate';
+import { archivePath } from '../generator/writeRepositories';
 import { FakeGitHubScm, ScmCounts } from '../scm/FakeGitHubScm';
 import { CycleMetrics, runCycle } from './cycle';
 import { DatabaseSize, simulateHistory } from './database';
+import { InflateFloor, measureInflateFloor } from './inflateFloor';
 import { LoadResult, measure } from './load';
 import {
   PushLatencyMetrics,
@@ -36,6 +38,20 @@ export interface RunMetrics {
   factsPushed: number;
   full: CycleMetrics;
   unchanged: CycleMetrics;
+  /**
+   * One cycle after a rubric change: a backend restarted on the same
+   * database (after the load) with a config that changes the rubric hash
+   * and nothing of how repositories are read (see RUBRIC_CHANGE), so every
+   * entity is evaluated again from its cached extraction.
+   */
+  rubricChange: CycleMetrics;
+  /**
+   * The floor of the full cycle's repository reads: the archives it
+   * downloaded, merely inflated and walked in the driver process (one
+   * thread) once no backend runs. Set against `full.cpuMs /
+   * full.repositories.downloaded`.
+   */
+  inflateFloor: InflateFloor;
   /** Entities per level 0..5 after the cycles. */
   levels: number[];
   /** The first `GET /summary` after the cycles: nothing cached yet. */
@@ -83,6 +99,24 @@ export const FIRST_READ_SCM_LIMIT = 1_000_000;
 
 /** The plugin's `maturity.scm.requestShare` in a `--scm github` run (its default). */
 export const REQUEST_SHARE = 0.5;
+
+/**
+ * What the rubric-change cycle's backend adds to the plugin's config.
+ * `resultSettings` (plugin config.ts) puts every `maturity` key but
+ * `schedule`, `concurrency` and `extractionWorkers` in the rubric hash, so
+ * any other key re-evaluates every entity. `attestationMaxAgeDays` (default
+ * 365) only decides when an attestation lapses: the bench organisation has
+ * no attestations, so no verdict changes, and unlike `maxFileBytes`,
+ * `kinds`, `detection`, `sharedCi` or `scm` it has no part in what is read
+ * or extracted, so the cycle reads every repository with its stored etag
+ * and evaluates from the cached extractions.
+ */
+export const RUBRIC_CHANGE = { attestationMaxAgeDays: 366 };
+
+const withRubricChange = <T extends { maturity: object }>(config: T): T => ({
+  ...config,
+  maturity: { ...config.maturity, ...RUBRIC_CHANGE },
+});
 
 const scmLine = (c: ScmCounts) =>
   `SCM: ${c.resources.core} core requests, ${c.resources.graphql} GraphQL points, ${c.endpoints.codeload} archive downloads, ${c.rateLimited} refused for a rate limit`;
@@ -209,6 +243,12 @@ export const maturityTool: BenchTool<RunMetrics> = {
         options.profile
           ? path.join(context.workDir, `${name}.cpuprofile`)
           : undefined;
+      // Which archives the full cycle downloads, for the inflate floor:
+      // the fake GitHub's codeload requests, or the bench reader's list.
+      const requestsBefore = github?.requests.length ?? 0;
+      if (!github) {
+        await backend.request('reader-archives', 30_000, { record: true });
+      }
       const full = await runCycle(
         backend,
         client,
@@ -216,6 +256,15 @@ export const maturityTool: BenchTool<RunMetrics> = {
         profile('cycle-full'),
         github,
       );
+      const fullArchives: string[] = github
+        ? github.requests
+            .slice(requestsBefore)
+            .flatMap(r =>
+              r.endpoint === 'codeload' && r.archive ? [r.archive] : [],
+            )
+        : await backend.request<string[]>('reader-archives', 60_000, {
+            record: false,
+          });
       log(
         `cycle 1: ${full.evaluated} evaluated, ${full.failed} failed in ${full.durationMs} ms`,
       );
@@ -382,6 +431,93 @@ export const maturityTool: BenchTool<RunMetrics> = {
       const peakRssBytes = backend.memory().peak;
       await backend.stop();
       const dbSize = await database.size();
+
+      // A rubric change: restarted on the same database, every entity
+      // evaluated again, reading repositories with their stored etags.
+      log(
+        `cycle 3 (after a rubric change): restarting the backend with ${JSON.stringify(
+          RUBRIC_CHANGE,
+        )}`,
+      );
+      const changed = await startBackend(
+        context,
+        'maturity',
+        withRubricChange(config),
+        options.scm,
+        { logName: 'backend-rubric-change.log' },
+      );
+      warnings.push(...changed.warnings);
+      let rubricChange: CycleMetrics;
+      try {
+        rubricChange = await runCycle(
+          changed.backend,
+          changed.client,
+          cycleTimeout,
+          profile('cycle-rubric-change'),
+          github,
+        );
+      } finally {
+        await changed.backend.stop();
+      }
+      log(
+        `cycle 3: ${rubricChange.evaluated} evaluated, ${rubricChange.unchanged} unchanged, ${rubricChange.failed} failed in ${rubricChange.durationMs} ms; ${rubricChange.scm.downloads} downloads`,
+      );
+      if (rubricChange.github) log(scmLine(rubricChange.github));
+      if (rubricChange.evaluated !== full.evaluated) {
+        // The plugin keeps the stored result of an entity whose read fails
+        // (a 503 or 404 repository): those count as failed, not evaluated.
+        const unreadable =
+          rubricChange.failed > 0 &&
+          rubricChange.failed <= rubricChange.repositories.failed
+            ? `; its ${rubricChange.failed} failed are entities whose repository could not be read (${rubricChange.repositories.failed} failed reads), which keep their stored result`
+            : '';
+        warnings.push(
+          `the cycle after a rubric change evaluated ${rubricChange.evaluated} entities (${rubricChange.unchanged} unchanged, ${rubricChange.failed} failed), the full cycle ${full.evaluated}: not every entity was evaluated again${unreadable}`,
+        );
+      }
+      if (rubricChange.scm.downloads > 0) {
+        warnings.push(
+          `the cycle after a rubric change downloaded ${rubricChange.scm.downloads} repositories (expected none: the stored etags still match)`,
+        );
+      }
+      if (rubricChange.github?.rateLimited) {
+        warnings.push(
+          `the fake GitHub refused ${rubricChange.github.rateLimited} requests of the cycle after a rubric change for its rate limit (${firstReadScmLimit}/h)`,
+        );
+      }
+
+      // The floor of the full cycle's reads, with no backend running.
+      log(
+        `inflate floor: inflating and walking the ${fullArchives.length} archives the full cycle downloaded`,
+      );
+      const inflateFloor = measureInflateFloor(
+        fullArchives.map(orgRepo => {
+          const [org, repo] = orgRepo.split('/');
+          return archivePath(context.reposDir, org, repo);
+        }),
+      );
+      const floorOf =
+        inflateFloor.cpuOf === 'thread' ? 'the measuring thread' : 'the driver';
+      log(
+        `inflate floor: ${inflateFloor.cpuMsPerArchive.toFixed(
+          3,
+        )} CPU ms per archive, ${floorOf}'s (${Math.round(
+          inflateFloor.cpuMs,
+        )} ms for ${
+          inflateFloor.measured
+        }; the whole driver process ${Math.round(
+          inflateFloor.processCpuMs,
+        )} ms; wall ${Math.round(inflateFloor.wallMs)} ms; fastest of ${
+          inflateFloor.passes
+        } passes); the full cycle: ${(
+          full.cpuMs / Math.max(1, full.repositories.downloaded)
+        ).toFixed(3)} CPU ms per repository read`,
+      );
+      if (fullArchives.length !== full.repositories.downloaded) {
+        warnings.push(
+          `the full cycle logged ${full.repositories.downloaded} repositories downloaded, the SCM streamed ${fullArchives.length} archives: the floor is over the latter`,
+        );
+      }
       // After everything else is measured: it restarts the backend.
       const scmSteadyState = github
         ? await runScmSteadyState({
@@ -405,6 +541,8 @@ export const maturityTool: BenchTool<RunMetrics> = {
         factsPushed,
         full,
         unchanged,
+        rubricChange,
+        inflateFloor,
         levels,
         stale: summary.totals.stale,
         summaryColdMs,

@@ -92,6 +92,10 @@ describe('FakeGitHubScm', () => {
       statuses: { 'tarball 302': 1, 'codeload 200': 1 },
     });
     expect(scm.counts().codeloadBytes).toBeGreaterThan(0);
+    // Which archive was streamed, for the bench's inflate floor.
+    expect(
+      scm.requests.filter(r => r.archive).map(r => [r.endpoint, r.archive]),
+    ).toEqual([['codeload', orgRepo(plan)]]);
 
     scm.reset();
     await expect(

@@ -50,6 +50,8 @@ export interface ScmRequest {
   rateLimited: boolean;
   /** Archive bytes streamed (codeload). */
   bytes: number;
+  /** `org/repo` of the archive streamed (codeload, 200). */
+  archive?: string;
 }
 
 /** Totals over a span of requests. */
@@ -654,6 +656,7 @@ export class FakeGitHubScm {
     const file = archivePath(this.options.reposDir, org, repo);
     const { size } = fs.statSync(file);
     record.bytes = size;
+    record.archive = `${org}/${repo}`;
     res.writeHead(200, {
       'content-type': 'application/x-gzip',
       'content-length': size,

@@ -85,6 +85,31 @@ describe('BenchUrlReader', () => {
     });
   });
 
+  it('lists the archives it streams while asked to, one per download', async () => {
+    const archives: { recording?: string[] } = {};
+    const listing = new BenchUrlReader(
+      dir,
+      readIndex(dir),
+      { fromTarArchive: async () => ({}) } as any,
+      newCounters(),
+      archives,
+    );
+    const [a, b] = organisation.repositories.filter(r => !r.failure);
+    await listing.readTree(a.url);
+    expect(archives.recording).toBeUndefined();
+    archives.recording = [];
+    await listing.readTree(b.url);
+    await listing.readTree(a.url);
+    const etag = readIndex(dir).repositories.get(`${a.org}/${a.repo}`)!.etag;
+    await expect(listing.readTree(a.url, { etag })).rejects.toMatchObject({
+      name: 'NotModifiedError',
+    });
+    expect(archives.recording).toEqual([
+      `${b.org}/${b.repo}`,
+      `${a.org}/${a.repo}`,
+    ]);
+  });
+
   it('fails the broken ones with 503 or 404', async () => {
     const p503 = organisation.repositories.find(r => r.failure === 503)!;
     const p404 = organisation.repositories.find(r => r.failure === 404)!;

@@ -94,6 +94,11 @@ export class BenchUrlReader implements UrlReaderService {
     private readonly treeResponseFactory: ReadTreeResponseFactory,
     /** Shared by the readers of every plugin. */
     readonly counters: ReaderCounters = newCounters(),
+    /**
+     * `org/repo` of each archive streamed, while the driver asks for them
+     * (`reader-archives`); undefined otherwise, so nothing grows meanwhile.
+     */
+    private readonly archives: { recording?: string[] } = {},
   ) {}
 
   /** `org/repo` of a `https://scm.bench.local/<org>/<repo>/tree/main/...` URL. */
@@ -133,6 +138,7 @@ export class BenchUrlReader implements UrlReaderService {
     }
     c.downloads++;
     c.downloadedBytes += entry.bytes;
+    this.archives.recording?.push(`${org}/${repo}`);
     return this.treeResponseFactory.fromTarArchive({
       stream: fs.createReadStream(archivePath(this.dir, org, repo)),
       etag: entry.etag,
@@ -207,7 +213,10 @@ export function readIndex(dir: string): ReaderIndex {
 
 /**
  * Registers the reader for the bench SCM host with the UrlReaderService.
- * Its counters answer the driver's `reader-counters` requests.
+ * Its counters answer the driver's `reader-counters` requests;
+ * `reader-archives` with `record: true` starts a list of the archives
+ * streamed, and with `record: false` returns it (`org/repo`, one per
+ * download) and stops.
  */
 export const benchUrlReaderFactory = (dir: string) =>
   createServiceFactory({
@@ -216,13 +225,20 @@ export const benchUrlReaderFactory = (dir: string) =>
     async factory() {
       const index = readIndex(dir);
       const counters = newCounters();
+      const archives: { recording?: string[] } = {};
       onRequest('reader-counters', () => ({ ...counters }));
+      onRequest('reader-archives', ({ record }: { record: boolean }) => {
+        const recorded = archives.recording ?? [];
+        archives.recording = record ? [] : undefined;
+        return recorded;
+      });
       return ({ treeResponseFactory }) => {
         const reader = new BenchUrlReader(
           dir,
           index,
           treeResponseFactory,
           counters,
+          archives,
         );
         return [
           {

@@ -3,7 +3,11 @@ import {
   builtinChecks,
   extractRepository,
 } from '@cnmaturity/plugin-maturity-rules';
-import { applyCheckOverrides, readMaturityConfig } from './config';
+import {
+  applyCheckOverrides,
+  readMaturityConfig,
+  resultSettings,
+} from './config';
 
 const read = (maturity: unknown) =>
   readMaturityConfig(new ConfigReader({ maturity } as any));
@@ -88,6 +92,30 @@ describe('readMaturityConfig', () => {
     [{ checks: { people: 'all' } }, 'maturity.checks.people'],
   ])('rejects %j with a message naming the key', (maturity, key) => {
     expect(() => read(maturity)).toThrow(key);
+  });
+});
+
+describe('resultSettings (the config part of the rubric hash)', () => {
+  const of = (maturity: object) =>
+    JSON.stringify(resultSettings(new ConfigReader({ maturity })));
+  const base = { kinds: ['Component'], attestationMaxAgeDays: 365 };
+
+  it('ignores how the work is run and how long history is kept', () => {
+    expect(
+      of({
+        ...base,
+        schedule: { frequency: { hours: 6 } },
+        concurrency: 2,
+        extractionWorkers: 0,
+        shards: 4,
+        scm: { requestShare: 0.2, batchedHeadLookups: false },
+        historyRetentionDays: 30,
+      }),
+    ).toBe(of(base));
+  });
+
+  it('changes with a setting that decides results', () => {
+    expect(of({ ...base, attestationMaxAgeDays: 366 })).not.toBe(of(base));
   });
 });
 

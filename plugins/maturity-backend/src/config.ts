@@ -367,11 +367,19 @@ export function applyCheckOverrides(
 }
 
 /** Settings of how the work runs, not of what it finds. */
-const OPERATIONAL_SETTINGS = ['schedule', 'concurrency', 'extractionWorkers'];
+const OPERATIONAL_SETTINGS = [
+  'schedule',
+  'concurrency',
+  'extractionWorkers',
+  'shards',
+  'scm',
+  'historyRetentionDays',
+];
 
 /**
  * The `maturity` config that decides results, for the rubric hash: changing
- * the schedule or the parallelism must not re-evaluate every entity.
+ * how the work is run (schedule, parallelism, shards, the SCM request
+ * budget) or how long history is kept must not re-evaluate every entity.
  */
 export function resultSettings(config: Config): unknown {
   const all = config.getOptionalConfig('maturity')?.get();

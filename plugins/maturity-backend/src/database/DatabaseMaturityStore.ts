@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   CheckResult,
   countStatuses,
@@ -15,6 +12,7 @@ import {
   MaturityTrendPoint,
 } from '@cnmaturity/plugin-maturity-common';
 import { Knex } from 'knex';
+import { migrateLatest } from './migrate';
 import { dayNumber, dayString, utcDay } from './days';
 import { DeflateDictionaries } from './DeflateDictionaries';
 import {
@@ -84,11 +82,6 @@ const FILTER_COLUMNS = {
   level: 'level',
 } as const;
 
-const migrationsDir = resolvePackagePath(
-  '@cnmaturity/plugin-maturity-backend',
-  'migrations',
-);
-
 /**
  * A row of `maturity_results` joined with its `maturity_result_checks`, as
  * the drivers return it.
@@ -140,9 +133,7 @@ export class DatabaseMaturityStore implements MaturityStore {
     versionMaxAgeMs?: number;
   }): Promise<DatabaseMaturityStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
+    await migrateLatest(client, options.database);
     return new DatabaseMaturityStore(
       client,
       options.deflate,

@@ -1,11 +1,9 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { RepoExtraction } from '@cnmaturity/plugin-maturity-rules';
 import type { SharedFileVersion } from '../collectors/SharedCiReader';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { migrateLatest } from './migrate';
 import { lazyProperty } from '../lazyProperty';
 import { DeflateDictionaries } from './DeflateDictionaries';
 import {
@@ -60,14 +58,7 @@ export class DatabaseRepoCache implements RepoCache {
     deflate?: Deflate;
   }): Promise<DatabaseRepoCache> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({
-        directory: resolvePackagePath(
-          '@cnmaturity/plugin-maturity-backend',
-          'migrations',
-        ),
-      });
-    }
+    await migrateLatest(client, options.database);
     return new DatabaseRepoCache(client, options.deflate);
   }
 

@@ -1,12 +1,13 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
-import { Knex } from 'knex';
+import { knex as createKnex, Knex } from 'knex';
 import {
   createTestDatabases,
   expectEveryEngine,
 } from '../__testUtils__/databases';
 import { DatabaseAttestationStore } from './DatabaseAttestationStore';
 import { DatabaseMaturityStore } from './DatabaseMaturityStore';
+import { migrateLatest } from './migrate';
 
 const databases = createTestDatabases();
 
@@ -184,6 +185,21 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(pending.map((m: { file: string }) => m.file.slice(0, 14))).toEqual(
       STATES.slice(1).map(s => s.version),
     );
+  });
+
+  it('migrates from instances that start together on an empty database', async () => {
+    const { knex } = await init(databaseId);
+    // SQLite's test database lives in one process's memory.
+    if (knex.client.config.client.includes('sqlite')) return;
+    const others = [0, 1].map(() => createKnex(knex.client.config));
+    try {
+      await Promise.all(
+        [knex, ...others].map(client => migrateLatest(client, {})),
+      );
+      expect(await schemaState(knex)).toEqual(STATES[STATES.length - 1]);
+    } finally {
+      await Promise.all(others.map(o => o.destroy()));
+    }
   });
 
   it('migrates up, steps down one migration at a time to zero, and up again', async () => {

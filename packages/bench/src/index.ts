@@ -183,6 +183,7 @@ async function main() {
     historyDays: options.historyDays,
     heapLimitMiB: options.heapLimitMiB,
     memoryLimitMiB: options.memoryLimitMiB,
+    cpuLimitCores: options.cpuLimitCores,
     results,
     techInsights,
     notes,

@@ -233,6 +233,74 @@ describe('report', () => {
     );
   });
 
+  it('reports two instances against one, with the CPU cgroup, and checks the target', () => {
+    const sharded = (
+      instances: number,
+      wallMs: number,
+      by: number[],
+      cpuMs: number[],
+    ) => ({
+      instances,
+      wallMs,
+      shards: [1, 2].map(shard => ({
+        shard,
+        instance: by[shard - 1],
+        evaluated: shard === 1 ? 4990 : 4980,
+        unchanged: 0,
+        failed: 0,
+        durationMs: wallMs / 2,
+        repositories: { downloaded: 4800, notModified: 0, failed: 0 },
+        doneMs:
+          instances === 1 ? (wallMs * shard) / 2 : wallMs - 1000 * (2 - shard),
+      })),
+      linesPerShard: [1, 1],
+      settled: true,
+      cpuMs,
+      throttledMs: cpuMs.map(ms => ms / 10),
+      startupMs: 20_000,
+    });
+    const withInstances = (i: number, twoMs: number): RunMetrics => ({
+      ...run('maturity', i, 20_000),
+      engine: 'pg',
+      severalInstances: {
+        shards: 2,
+        cpuLimitCores: 1,
+        cpuSetting:
+          'cpu.cfs_period_us = "100000", cpu.cfs_quota_us = "100000" (cgroup v1\'s cpu controller; v2\'s cpu.max "100000 100000")',
+        one: sharded(1, 60_000, [1, 1], [59_000]),
+        two: sharded(2, twoMs, [2, 1], [30_000, 29_000]),
+      },
+    });
+    const md = renderReport({
+      ...input,
+      results: [withInstances(0, 36_000), withInstances(1, 42_000)],
+    });
+    expect(md).toContain('### Several instances');
+    expect(md).toContain(
+      'Each backend runs in a CPU cgroup of its own limited to 1 core (cpu.cfs_period_us = "100000", cpu.cfs_quota_us = "100000" (cgroup v1\'s cpu controller; v2\'s cpu.max "100000 100000")), as each instance would have its own machine or container; PostgreSQL and the driver are not limited',
+    );
+    // One instance 60 s; two 36 and 42 s: 0.65× median, 0.60-0.70.
+    expect(md).toContain(
+      '| maturity | pg | 10000 | 60.0 | 39.0 (36.0-42.0) | 0.65 (0.60-0.70)× | met | 30.0, 60.0 / 38.0 (35.0-41.0), 39.0 (36.0-42.0) | shard 1: instance 2, shard 2: instance 1 | 4990 + 4980 (4990 + 4980) | 59.0 / 30.0 + 29.0 | 5.90 / 3.00 + 2.90 |',
+    );
+    expect(md).toContain(
+      'maturity/pg/10000: full cycle of 2 shards: one instance 60.0 s, two instances 39.0 s, ratio 0.65× (target ≤ 0.65×)',
+    );
+    expect(md).toMatch(
+      /maturity \| pg \| 10000 \| full cycle, two instances over one \(2 shards, 1 core each\) \| 0.65 × \| ≤ 0.65 × \| met/,
+    );
+    // Without --instances 2, no such section; --cpu-limit shows in the header.
+    const plain = renderReport({
+      ...input,
+      cpuLimitCores: 1,
+      results: [run('maturity', 0, 20_000)],
+    });
+    expect(plain).not.toContain('Several instances');
+    expect(plain).toContain(
+      "; in a CPU cgroup of 1 core (--cpu-limit, a CFS quota as a container's CPU limit).",
+    );
+  });
+
   it('says when the inflate floor was measured over a sample of the archives', () => {
     const r = run('maturity', 0, 20_000);
     const md = renderReport({

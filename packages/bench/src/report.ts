@@ -4,6 +4,7 @@
  * (Tech Insights, side by side) adds its own rows from the same RunMetrics.
  */
 import type { RunMetrics } from './driver/maturityTool';
+import type { SeveralInstancesMetrics } from './driver/severalInstances';
 import { SHARED_CHECKS } from './driver/sharedChecks';
 import type { TechInsightsMetrics } from './driver/techInsightsTool';
 import type { LoadResult } from './driver/load';
@@ -41,6 +42,8 @@ export interface ReportInput {
   heapLimitMiB?: number;
   /** The backend's memory cgroup limit (--memory-limit), when one was set. */
   memoryLimitMiB?: number;
+  /** Every backend's CPU cgroup limit in cores (--cpu-limit), when one was set. */
+  cpuLimitCores?: number;
   results: RunMetrics[];
   /** Tech Insights on the same catalogs, when it ran. */
   techInsights?: TechInsightsMetrics[];
@@ -70,6 +73,8 @@ export const TARGETS = {
   cpuPerReadOverFloor: 2,
   /** After a rubric change, ours at least this many times sooner than Tech Insights. */
   rubricChangeSooner: 3,
+  /** Two instances on PostgreSQL: a full cycle in at most this share of one instance's time. */
+  twoInstancesRatio: 0.65,
 };
 
 export function stats(values: number[]) {
@@ -264,6 +269,10 @@ function loadRows(runs: RunMetrics[]): string[][] {
   ]);
 }
 
+/** Two instances' full cycle over one instance's. */
+const instancesRatio = (m: SeveralInstancesMetrics) =>
+  m.two.wallMs / m.one.wallMs;
+
 function targetRows(runs: RunMetrics[]): string[][] {
   const r0 = runs[0];
   const median = (f: (r: RunMetrics) => number) => stats(runs.map(f)).median;
@@ -325,6 +334,16 @@ function targetRows(runs: RunMetrics[]): string[][] {
     ['peak RSS', median(r => r.peakRssBytes / MiB), TARGETS.peakRssMiB, 'MiB'],
     ['database after 90 days', median(r => r.dbBytes / MB), TARGETS.dbMB, 'MB'],
   );
+  if (runs.every(r => r.severalInstances)) {
+    rows.push([
+      `full cycle, two instances over one (${
+        r0.severalInstances!.shards
+      } shards, ${r0.severalInstances!.cpuLimitCores} core each)`,
+      median(r => instancesRatio(r.severalInstances!)),
+      TARGETS.twoInstancesRatio,
+      '×',
+    ]);
+  }
   if (runs.every(r => r.steadyState && r.pushes)) {
     const steady = runs.map(r => steadyStateFigures(r));
     rows.push(
@@ -770,6 +789,123 @@ function steadyStateSection(
   ];
 }
 
+/**
+ * `--instances 2`: a full cycle of two shards on one instance, then on two
+ * instances on the same databases, each backend limited to the same cores.
+ */
+function severalInstancesSection(groups: RunMetrics[][]): string[] {
+  const measured = groups.filter(runs => runs.every(r => r.severalInstances));
+  if (measured.length === 0) return [];
+  const s0 = measured[0][0].severalInstances!;
+  const seconds = (values: number[]) => range(values.map(ms => ms / 1000));
+  /** Per shard or instance: the median over the runs of the i-th value. */
+  const each = (
+    runs: RunMetrics[],
+    f: (m: SeveralInstancesMetrics) => number[],
+    join = ', ',
+  ) => {
+    const n = Math.max(...runs.map(r => f(r.severalInstances!).length));
+    return Array.from({ length: n }, (_, i) =>
+      seconds(runs.map(r => f(r.severalInstances!)[i] ?? NaN)),
+    ).join(join);
+  };
+  const rows = measured.map(runs => {
+    const ms = runs.map(r => r.severalInstances!);
+    const medianRatio = stats(ms.map(instancesRatio)).median;
+    const byInstance = [
+      ...new Set(
+        ms.map(m =>
+          m.two.shards
+            .map(r => `shard ${r.shard}: instance ${r.instance}`)
+            .join(', '),
+        ),
+      ),
+    ].join('; ');
+    return [
+      ...head(runs[0]),
+      seconds(ms.map(m => m.one.wallMs)),
+      seconds(ms.map(m => m.two.wallMs)),
+      `${range(ms.map(instancesRatio))}×`,
+      medianRatio <= TARGETS.twoInstancesRatio ? 'met' : '**missed**',
+      `${each(runs, m => m.one.shards.map(r => r.doneMs))} / ${each(runs, m =>
+        m.two.shards.map(r => r.doneMs),
+      )}`,
+      byInstance,
+      [
+        ...new Set(
+          ms.map(
+            m =>
+              `${m.two.shards.map(r => r.evaluated).join(' + ')} (${m.one.shards
+                .map(r => r.evaluated)
+                .join(' + ')})`,
+          ),
+        ),
+      ].join('; '),
+      `${each(runs, m => m.one.cpuMs)} / ${each(
+        runs,
+        m => m.two.cpuMs,
+        ' + ',
+      )}`,
+      `${each(runs, m => m.one.throttledMs)} / ${each(
+        runs,
+        m => m.two.throttledMs,
+        ' + ',
+      )}`,
+    ];
+  });
+  return [
+    '### Several instances',
+    '',
+    `After every other measurement of the run, a full cycle with \`maturity.shards: ${
+      s0.shards
+    }\` (one scheduler task per shard, \`maturity-evaluate-shard-<i>-of-${
+      s0.shards
+    }\`) is timed twice on the same catalog and PostgreSQL server: on one instance, which runs its shards one after another, then on two instances on the same databases, which share the cycle through the scheduler's locks (the second started as soon as the first has started its plugins and so migrated the emptied database; both ready before anything is timed). Each backend runs in a CPU cgroup of its own limited to ${
+      s0.cpuLimitCores
+    } core${s0.cpuLimitCores === 1 ? '' : 's'} (${
+      s0.cpuSetting || 'the setting was not recorded'
+    }), as each instance would have its own machine or container; PostgreSQL and the driver are not limited and share the machine's cores with them. Before each measure the maturity plugin's database is dropped and created again (the catalog's is kept) and the facts are pushed again, so every entity is evaluated and every repository downloaded. Both shard tasks are triggered through the scheduler REST API of instance 1; the time runs from the first trigger until both shards' "Maturity cycle (shard i of ${
+      s0.shards
+    })" lines are logged, by whichever instance: it includes the schedulers' pickup (each instance polls every 5 s; one running a shard gives a newly claimed one back, so a lone instance takes its second shard at its first poll after the first ends). Ratio = two instances over one; the issue's target at ${TARGETS.services.toLocaleString(
+      'en-US',
+    )} services is at most ${
+      TARGETS.twoInstancesRatio
+    }×. CPU = each instance's CPU time (all threads, /proc/<pid>/stat) from the trigger to the last line; throttled = the time its cgroup's quota held it back meanwhile (cpu.stat).`,
+    '',
+    table(
+      [
+        'tool',
+        'engine',
+        'services',
+        `one instance, ${s0.shards} shards one after another, s`,
+        'two instances, s',
+        `ratio (target ≤ ${TARGETS.twoInstancesRatio}×)`,
+        '',
+        'shard lines after the trigger, s: one / two instances',
+        'which instance ran which shard (two instances)',
+        'evaluated per shard, two instances (one)',
+        'CPU s per instance: one / two',
+        'throttled s per instance: one / two',
+      ],
+      rows,
+    ),
+    '',
+    ...measured.map(runs => {
+      const ms = runs.map(r => r.severalInstances!);
+      const m = (f: (x: SeveralInstancesMetrics) => number) =>
+        stats(ms.map(f)).median;
+      return `${runs[0].tool}/${runs[0].engine}/${
+        runs[0].services
+      }: full cycle of ${s0.shards} shards: one instance ${fmt(
+        m(x => x.one.wallMs / 1000),
+      )} s, two instances ${fmt(m(x => x.two.wallMs / 1000))} s, ratio ${fmt(
+        m(instancesRatio),
+      )}× (target ≤ ${TARGETS.twoInstancesRatio}×)`;
+    }),
+    '',
+  ];
+}
+
 /** The memory the backend ran with: what bounds the peak RSS. */
 function backendMemory(input: ReportInput): string {
   const limits = [
@@ -799,7 +935,13 @@ export function renderReport(input: ReportInput): string {
     '',
     `Backend: compiled JavaScript (no TypeScript transform); ${backendMemory(
       input,
-    )}.`,
+    )}${
+      input.cpuLimitCores
+        ? `; in a CPU cgroup of ${input.cpuLimitCores} core${
+            input.cpuLimitCores === 1 ? '' : 's'
+          } (--cpu-limit, a CFS quota as a container's CPU limit)`
+        : ''
+    }.`,
     '',
   );
 
@@ -913,6 +1055,7 @@ export function renderReport(input: ReportInput): string {
   out.push(...cpuPerReadSection(groups));
   out.push(...scmSection(input, groups));
   out.push(...steadyStateSection(input, groups));
+  out.push(...severalInstancesSection(groups));
 
   out.push('### Organisation and outcomes', '');
   out.push(

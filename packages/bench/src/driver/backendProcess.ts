@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { ServerInput } from '../server/server';
 import { CompiledBackend } from './compileBackend';
+import { CpuCgroup } from './cpuCgroup';
 import { commandInCgroup, MemoryCgroup } from './memoryCgroup';
+
+/** Tells apart the cgroups of backends started in the same millisecond. */
+let cgroupSerial = 0;
 
 /** Colour codes of the backend's log format. */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -48,6 +52,8 @@ export class BackendProcess {
     readonly child: ChildProcess,
     readonly logFile: string,
     private readonly onNotification?: (m: any) => void,
+    /** `cpuLimitCores`: the CPU cgroup the backend runs in. */
+    readonly cpuCgroup?: CpuCgroup,
   ) {
     this.log = fs.createWriteStream(logFile);
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -107,9 +113,11 @@ export class BackendProcess {
     heapLimitMiB?: number;
     /** Runs the backend in a memory cgroup of this size, as a container. */
     memoryLimitMiB?: number;
+    /** Runs the backend in a CPU cgroup of this many cores, as a container. */
+    cpuLimitCores?: number;
     onNotification?: (m: any) => void;
   }): BackendProcess {
-    const { compiled, heapLimitMiB, memoryLimitMiB } = options;
+    const { compiled, heapLimitMiB, memoryLimitMiB, cpuLimitCores } = options;
     const argv = [
       process.execPath,
       '--require',
@@ -120,14 +128,27 @@ export class BackendProcess {
         []),
       compiled.server,
     ];
-    const cgroup = memoryLimitMiB
-      ? MemoryCgroup.create(
-          memoryLimitMiB,
-          `cnm-bench-${process.pid}-${Date.now()}`,
-        )
+    const name = `cnm-bench-${process.pid}-${Date.now()}-${cgroupSerial++}`;
+    const memory = memoryLimitMiB
+      ? MemoryCgroup.create(memoryLimitMiB, name)
       : undefined;
-    const { command, args } = cgroup
-      ? commandInCgroup(cgroup.procsFile, argv)
+    let cpu: CpuCgroup | undefined;
+    try {
+      cpu = cpuLimitCores
+        ? CpuCgroup.create(cpuLimitCores, `${name}-cpu`, {
+            // One cgroup per process in v2: the memory one takes the limit.
+            into: memory?.version === 2 ? memory.dir : undefined,
+          })
+        : undefined;
+    } catch (e) {
+      memory?.remove();
+      throw e;
+    }
+    const procsFiles = [
+      ...new Set([memory?.procsFile, cpu?.procsFile].filter(f => !!f)),
+    ] as string[];
+    const { command, args } = procsFiles.length
+      ? commandInCgroup(procsFiles, argv)
       : { command: argv[0], args: argv.slice(1) };
     // spawn with an IPC channel, as fork does, so a shell can come first.
     const child = spawn(command, args, {
@@ -138,8 +159,16 @@ export class BackendProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    if (cgroup) child.once('exit', () => cgroup.remove());
-    return new BackendProcess(child, options.logFile, options.onNotification);
+    child.once('exit', () => {
+      cpu?.remove();
+      memory?.remove();
+    });
+    return new BackendProcess(
+      child,
+      options.logFile,
+      options.onNotification,
+      cpu,
+    );
   }
 
   get pid(): number {
@@ -223,6 +252,19 @@ export class BackendProcess {
       };
       this.waiters.add(waiter);
     });
+  }
+
+  /** Calls `listener` with every log line from now on (colours removed); returns the unsubscribe. */
+  onLine(listener: (line: string) => void): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
+  }
+
+  /** Why the backend exited, once it has; undefined while it runs. */
+  get exitReason(): string | undefined {
+    return this.exited
+      ? `${this.exited}; last log lines:\n${this.tail.join('\n')}`
+      : undefined;
   }
 
   /**

@@ -1,4 +1,10 @@
-import { cycleLineFigures, gapsOver } from './cycle';
+import {
+  CYCLE_LINE,
+  cycleLineFigures,
+  gapsOver,
+  SHARD_CYCLE_FAILED,
+  shardCycleLineFigures,
+} from './cycle';
 
 describe('cycle', () => {
   it('sums the gaps over a second between requests, in any order', () => {
@@ -29,5 +35,32 @@ describe('cycle', () => {
     expect(cycleLineFigures('Maturity cycle stopped after 3 evaluated')).toBe(
       undefined,
     );
+  });
+
+  it("reads a shard's cycle line, which the whole cycle's pattern does not match", () => {
+    const line =
+      'Maturity cycle (shard 2 of 2): 247 evaluated, 0 unchanged, 2 failed in 61234 ms; repositories: 240 downloaded, 0 unchanged, 2 failed';
+    expect(
+      shardCycleLineFigures(`maturity info ${line} evaluated=247`),
+    ).toEqual({
+      shard: 2,
+      shards: 2,
+      evaluated: 247,
+      unchanged: 0,
+      failed: 2,
+      durationMs: 61234,
+      repositories: { downloaded: 240, notModified: 0, failed: 2 },
+      headMatches: 0,
+      held: 0,
+    });
+    expect(CYCLE_LINE.test(line)).toBe(false);
+    expect(
+      shardCycleLineFigures(
+        'Maturity cycle: 498 evaluated, 0 unchanged, 0 failed in 657 ms; repositories: 475 downloaded, 0 unchanged, 3 failed',
+      ),
+    ).toBeUndefined();
+    expect(
+      'Maturity cycle (shard 1 of 2) stopped after 3 evaluated, 0 unchanged: x',
+    ).toMatch(SHARD_CYCLE_FAILED);
   });
 });

@@ -81,6 +81,28 @@ export function cycleLineFigures(
   };
 }
 
+/** The plugin's line at the end of one shard's cycle (`maturity.shards` > 1). */
+export const SHARD_CYCLE_LINE =
+  /Maturity cycle \(shard (\d+) of (\d+)\): \d+ evaluated, \d+ unchanged, \d+ failed in \d+ ms; repositories: /;
+/** The plugin's line when a shard's cycle failed. */
+export const SHARD_CYCLE_FAILED =
+  /Maturity cycle \(shard (\d+) of (\d+)\) stopped after/;
+
+/** A shard's cycle line: which shard (1-based) of how many, and its figures. */
+export function shardCycleLineFigures(line: string):
+  | (NonNullable<ReturnType<typeof cycleLineFigures>> & {
+      shard: number;
+      shards: number;
+    })
+  | undefined {
+  const m = line.match(SHARD_CYCLE_LINE);
+  if (!m) return undefined;
+  const figures = cycleLineFigures(
+    line.replace(/Maturity cycle \(shard \d+ of \d+\):/, 'Maturity cycle:'),
+  );
+  return figures && { ...figures, shard: Number(m[1]), shards: Number(m[2]) };
+}
+
 /** Gaps over `minMs` between consecutive times, summed. */
 export function gapsOver(times: readonly number[], minMs = 1000): number {
   const sorted = [...times].sort((a, b) => a - b);

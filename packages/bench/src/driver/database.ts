@@ -24,6 +24,13 @@ export interface BenchDatabase {
    * after VACUUM, and the largest tables and indexes in it.
    */
   size(pluginId?: string): Promise<DatabaseSize>;
+  /**
+   * Empties a plugin's database (the maturity plugin's by default) while no
+   * backend runs: everything the plugin stored, its scheduler's task rows
+   * included, is gone, and the next backend migrates it afresh. The other
+   * plugins' databases (the catalog's) are kept.
+   */
+  resetPluginDatabase(pluginId?: string): Promise<void>;
   /** Closes connections and drops what the run created. */
   dispose(keep: boolean): Promise<void>;
 }
@@ -85,6 +92,13 @@ export function sqliteDatabase(dir: string): BenchDatabase {
           bytes: Number(t.bytes),
         })),
       };
+    },
+    async resetPluginDatabase(pluginId = 'maturity') {
+      await knex?.destroy();
+      knex = undefined;
+      for (const suffix of ['', '-wal', '-shm', '-journal']) {
+        fs.rmSync(`${fileOf(pluginId)}${suffix}`, { force: true });
+      }
     },
     async dispose(keep) {
       await knex?.destroy();
@@ -151,6 +165,26 @@ export function pgDatabase(url: string): BenchDatabase {
           bytes: Number(t.bytes),
         })),
       };
+    },
+    async resetPluginDatabase(pluginId = 'maturity') {
+      if (pluginId === 'maturity') {
+        await knex?.destroy();
+        knex = undefined;
+      } else {
+        await other.get(pluginId)?.destroy();
+        other.delete(pluginId);
+      }
+      // Created here rather than by the backend, so that two instances
+      // starting together do not race to create it.
+      const admin = connect(parsed.pathname.replace(/^\//, '') || 'postgres');
+      try {
+        await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [
+          `${prefix}${pluginId}`,
+        ]);
+        await admin.raw('CREATE DATABASE ??', [`${prefix}${pluginId}`]);
+      } finally {
+        await admin.destroy();
+      }
     },
     async dispose(keep) {
       await knex?.destroy();

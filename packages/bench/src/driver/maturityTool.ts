@@ -7,6 +7,7 @@ import { archivePath } from '../generator/writeRepositories';
 import { FakeGitHubScm, ScmCounts } from '../scm/FakeGitHubScm';
 import { CycleMetrics, runCycle } from './cycle';
 import { DatabaseSize, simulateHistory } from './database';
+import { BackendClient } from './http';
 import { InflateFloor, measureInflateFloor } from './inflateFloor';
 import { LoadResult, measure } from './load';
 import {
@@ -14,6 +15,10 @@ import {
   runScmSteadyState,
   SteadyStateMetrics,
 } from './scmSteadyState';
+import {
+  measureSeveralInstances,
+  SeveralInstancesMetrics,
+} from './severalInstances';
 import {
   countSharedPasses,
   SharedPasses,
@@ -84,6 +89,12 @@ export interface RunMetrics {
   steadyState?: SteadyStateMetrics;
   /** `--scm github`: pushes one at a time, webhook to new result. */
   pushes?: PushLatencyMetrics;
+  /**
+   * `--instances 2`, last: a full cycle of two shards on one instance and
+   * on two, each backend in a CPU cgroup, the plugin's database emptied
+   * before each.
+   */
+  severalInstances?: SeveralInstancesMetrics;
   wallMs: number;
   warnings: string[];
 }
@@ -218,14 +229,18 @@ export const maturityTool: BenchTool<RunMetrics> = {
     try {
       // The facts a CI would push (DORA, registry scans), before the cycles.
       const timestamp = new Date(Date.now() - 3_600_000).toISOString();
-      let factsPushed = 0;
-      for (let i = 0; i < organisation.facts.length; i += 100) {
-        const facts = organisation.facts
-          .slice(i, i + 100)
-          .map(f => ({ ...f, timestamp }));
-        await client.post('/api/maturity/facts', { facts });
-        factsPushed += facts.length;
-      }
+      const pushFacts = async (to: BackendClient) => {
+        let pushed = 0;
+        for (let i = 0; i < organisation.facts.length; i += 100) {
+          const facts = organisation.facts
+            .slice(i, i + 100)
+            .map(f => ({ ...f, timestamp }));
+          await to.post('/api/maturity/facts', { facts });
+          pushed += facts.length;
+        }
+        return pushed;
+      };
+      const factsPushed = await pushFacts(client);
 
       const { heapSizeLimit: heapSizeLimitBytes } = await backend.request<{
         heapSizeLimit: number;
@@ -530,6 +545,22 @@ export const maturityTool: BenchTool<RunMetrics> = {
           })
         : undefined;
       if (scmSteadyState) warnings.push(...scmSteadyState.warnings);
+      // Last, as it empties the plugin's database: nothing after depends on it.
+      let severalInstances: SeveralInstancesMetrics | undefined;
+      if (options.instances === 2) {
+        // A new window at the first read's limit: the shards read everything.
+        github?.setLimit(firstReadScmLimit);
+        const measured = await measureSeveralInstances({
+          context,
+          config,
+          scm: options.scm,
+          pushFacts,
+          full,
+          timeoutMs: cycleTimeout,
+        });
+        severalInstances = measured.metrics;
+        warnings.push(...measured.warnings);
+      }
       return {
         tool: 'maturity',
         engine: database.engine,
@@ -564,6 +595,7 @@ export const maturityTool: BenchTool<RunMetrics> = {
               pushes: scmSteadyState.pushes,
             }
           : {}),
+        ...(severalInstances ? { severalInstances } : {}),
         wallMs: Date.now() - started,
         warnings,
       };

@@ -53,4 +53,39 @@ describe('commandInCgroup', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('joins several cgroups (one per v1 hierarchy) before the command runs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-cgroup-test-'));
+    try {
+      const memory = path.join(dir, 'memory.procs');
+      const cpu = path.join(dir, 'cpu.procs');
+      const { command, args } = commandInCgroup(
+        [memory, cpu],
+        [process.execPath, '-e', 'console.log(process.pid)'],
+      );
+      const child = spawn(command, args);
+      let out = '';
+      child.stdout.on('data', d => (out += d));
+      const code = await new Promise(r => child.on('exit', r));
+      expect(code).toBe(0);
+      expect(out.trim()).toBe(String(child.pid));
+      for (const procs of [memory, cpu]) {
+        expect(fs.readFileSync(procs, 'utf8').trim()).toBe(String(child.pid));
+      }
+      // A cgroup it cannot join: the command does not run unconstrained.
+      const refused = commandInCgroup(
+        [path.join(dir, 'missing', 'cgroup.procs')],
+        [process.execPath, '-e', 'console.log("ran")'],
+      );
+      const failing = spawn(refused.command, refused.args, {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let ran = '';
+      failing.stdout.on('data', d => (ran += d));
+      expect(await new Promise(r => failing.on('exit', r))).not.toBe(0);
+      expect(ran).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -47,7 +47,11 @@ export function cgroupPlace(
  * delegated cgroup.
  */
 export class MemoryCgroup {
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** 1: the v1 memory hierarchy; 2: the unified one. */
+    readonly version: 1 | 2,
+  ) {}
 
   /** The file a process writes its pid to, to join. */
   get procsFile(): string {
@@ -83,7 +87,7 @@ export class MemoryCgroup {
         `--memory-limit could not make a memory cgroup at ${dir} (it needs root or a delegated cgroup): ${e}`,
       );
     }
-    return new MemoryCgroup(dir);
+    return new MemoryCgroup(dir, place.limitFile === 'memory.max' ? 2 : 1);
   }
 
   /** Removes the cgroup once its processes have exited. */
@@ -98,20 +102,23 @@ export class MemoryCgroup {
 }
 
 /**
- * The command that starts `argv` inside the cgroup: a shell joins it, then
- * execs, so Node starts already constrained and keeps the shell's pid.
+ * The command that starts `argv` inside the cgroups (one per v1 hierarchy,
+ * e.g. memory and cpu): a shell joins them, then execs, so Node starts
+ * already constrained and keeps the shell's pid.
  */
 export function commandInCgroup(
-  procsFile: string,
+  procsFiles: string | string[],
   argv: string[],
 ): { command: string; args: string[] } {
+  const files = typeof procsFiles === 'string' ? [procsFiles] : procsFiles;
   return {
     command: '/bin/sh',
     args: [
       '-c',
-      'echo $$ > "$1" && shift && exec "$@"',
+      'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 1; shift; n=$((n - 1)); done; exec "$@"',
       'sh',
-      procsFile,
+      String(files.length),
+      ...files,
       ...argv,
     ],
   };

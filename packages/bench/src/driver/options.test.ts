@@ -36,4 +36,39 @@ describe('parseOptions', () => {
       '--scm must be local or github, got gitlab',
     );
   });
+
+  it('takes a CPU limit in cores, fractions too', () => {
+    expect(parseOptions([]).cpuLimitCores).toBeUndefined();
+    expect(parseOptions(['--cpu-limit', '1']).cpuLimitCores).toBe(1);
+    expect(parseOptions(['--cpu-limit=1.5']).cpuLimitCores).toBe(1.5);
+    expect(() => parseOptions(['--cpu-limit', '0'])).toThrow(
+      '--cpu-limit must be a number of cores >= 0.01, got 0',
+    );
+  });
+
+  it('measures two instances on PostgreSQL only', () => {
+    expect(parseOptions([]).instances).toBe(1);
+    expect(parseOptions(['--instances', '2', '--engine', 'pg']).instances).toBe(
+      2,
+    );
+    expect(() => parseOptions(['--instances', '2'])).toThrow(
+      '--instances 2 needs --engine pg',
+    );
+    expect(() =>
+      parseOptions(['--instances', '2', '--engine', 'both']),
+    ).toThrow('--instances 2 needs --engine pg');
+    expect(() =>
+      parseOptions([
+        '--instances',
+        '2',
+        '--engine',
+        'pg',
+        '--tools',
+        'tech-insights',
+      ]),
+    ).toThrow('--tools must include maturity');
+    expect(() => parseOptions(['--instances', '3', '--engine', 'pg'])).toThrow(
+      '--instances must be 1 or 2, got 3',
+    );
+  });
 });

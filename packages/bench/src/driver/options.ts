@@ -32,6 +32,14 @@ export interface BenchOptions {
   heapLimitMiB?: number;
   /** Memory cgroup limit of the backend in MiB, as a container's. */
   memoryLimitMiB?: number;
+  /** CPU cgroup limit of every backend in cores, as a container's. */
+  cpuLimitCores?: number;
+  /**
+   * 2: after the maturity tool's other measurements, a full cycle with
+   * `maturity.shards: 2` on one instance and on two on the same PostgreSQL
+   * databases (each backend limited to `cpuLimitCores`, 1 by default).
+   */
+  instances: 1 | 2;
   /**
    * Where the maturity backend reads the repositories: the in-process bench
    * reader (no rate limit), or Backstage's GitHub reader against a fake
@@ -76,6 +84,13 @@ export const USAGE = `Usage: npm run bench -- [options]
   --memory-limit MiB    run the backend in a memory cgroup of this size, as a
                         container: the kernel enforces it and Node sizes the
                         heap from it (Linux; root or a delegated cgroup)
+  --cpu-limit CORES     run every backend in a CPU cgroup of this many cores (CFS
+                        quota, as a container's CPU limit; may be fractional; Linux,
+                        root or a delegated cgroup)
+  --instances 2         PostgreSQL only (--engine pg): at the end of the maturity
+                        run, a full cycle with maturity.shards: 2 on one instance,
+                        then on two instances on the same databases, each backend
+                        in a CPU cgroup of one core (or --cpu-limit)
   --scm S               local | github (default local): where the maturity backend
                         reads the repositories; github serves them from a fake
                         GitHub in the driver through Backstage's GitHub reader,
@@ -132,6 +147,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     'tools',
     'heap-limit',
     'memory-limit',
+    'cpu-limit',
+    'instances',
     'scm',
     'scm-limit',
     'cycle-minutes',
@@ -169,6 +186,33 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const engines: BenchOptions['engines'] =
     engine === 'sqlite' || engine === 'pg' ? [engine] : ['sqlite', 'pg'];
+  let cpuLimitCores: number | undefined;
+  if (values.has('cpu-limit')) {
+    cpuLimitCores = Number(values.get('cpu-limit'));
+    if (!(cpuLimitCores >= 0.01 && cpuLimitCores <= 1024)) {
+      throw new UsageError(
+        `--cpu-limit must be a number of cores >= 0.01, got ${values.get(
+          'cpu-limit',
+        )}`,
+      );
+    }
+  }
+  const instances = values.get('instances') ?? '1';
+  if (instances !== '1' && instances !== '2') {
+    throw new UsageError(`--instances must be 1 or 2, got ${instances}`);
+  }
+  if (instances === '2') {
+    if (engine !== 'pg') {
+      throw new UsageError(
+        `--instances 2 needs --engine pg: several instances share a cycle through the scheduler's locks in one PostgreSQL database (SQLite files belong to one process); got --engine ${engine}`,
+      );
+    }
+    if (!tools.includes('maturity')) {
+      throw new UsageError(
+        `--instances 2 measures the maturity backend: --tools must include maturity`,
+      );
+    }
+  }
   return {
     entities: numberList('entities', values.get('entities') ?? '10000', 1),
     runs: one('runs', '3', 1),
@@ -199,6 +243,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     memoryLimitMiB: values.has('memory-limit')
       ? one('memory-limit', '', 128)
       : undefined,
+    cpuLimitCores,
+    instances: instances === '2' ? 2 : 1,
     scm,
     scmLimit: one('scm-limit', '5000', 1),
     cycleMinutes: one('cycle-minutes', '30', 1),

@@ -83,14 +83,21 @@ export interface StartedBackend {
  * until the catalog has ingested the organisation: what every tool's run
  * starts from, so that only the tool's own work is timed afterwards.
  * `restart`: a backend again on the database of an earlier one of the run
- * (the catalog is there already; no snapshot is restored or taken).
+ * (the catalog is there already; no snapshot is restored or taken), with
+ * its own log file, and a CPU limit other than `--cpu-limit`'s if given;
+ * `onStarted` is told once its plugins have started (their databases
+ * migrated), before the catalog is waited for.
  */
 export async function startBackend(
   context: RunContext,
   plugins: BenchPlugins,
   pluginConfig: JsonObject,
   scm: ServerInput['scm'] = 'local',
-  restart?: { logName: string },
+  restart?: {
+    logName: string;
+    cpuLimitCores?: number;
+    onStarted?: () => void;
+  },
 ): Promise<StartedBackend> {
   const { options, organisation, database, log } = context;
   const started = Date.now();
@@ -121,6 +128,7 @@ export async function startBackend(
     compiled: context.compiled,
     heapLimitMiB: options.heapLimitMiB,
     memoryLimitMiB: options.memoryLimitMiB,
+    cpuLimitCores: restart?.cpuLimitCores ?? options.cpuLimitCores,
     logFile: path.join(context.workDir, restart?.logName ?? 'backend.log'),
     onNotification: m => {
       if (m.type === 'catalog-progress') {
@@ -135,6 +143,7 @@ export async function startBackend(
   try {
     await backend.waitForNotification('started', 10 * 60_000);
     const startupMs = Date.now() - started;
+    restart?.onStarted?.();
     const ready = await backend.waitForNotification(
       'catalog-ready',
       options.ingestTimeoutMinutes * 60_000,

@@ -28,9 +28,9 @@ export interface Config {
        */
       requestShare?: number;
       /**
-       * Ask GitHub for the head commits of 100 repositories in one GraphQL
-       * query, so an unchanged repository costs no request of its own.
-       * Default true.
+       * Ask GitHub and GitLab for the head commits of 100 repositories in
+       * one GraphQL query, so an unchanged repository costs no request of
+       * its own. Default true.
        */
       batchedHeadLookups?: boolean;
     };

@@ -27,7 +27,7 @@ export interface CheckOverride {
 export interface ScmSettings {
   /** Share of a host's rate limit the plugin may spend per hour. */
   requestShare: number;
-  /** Ask GitHub for 100 repositories' head commits in one GraphQL query. */
+  /** Ask GitHub and GitLab for 100 repositories' head commits per GraphQL query. */
   batchedHeadLookups: boolean;
 }
 

@@ -35,6 +35,8 @@ import { MaturityEvaluator } from './engine/MaturityEvaluator';
 import { PUSH_TOPICS } from './events/pushEvents';
 import { RepositoryPushHandler } from './events/RepositoryPushHandler';
 import { GithubHeadLookup } from './scm/GithubHeadLookup';
+import { GitlabHeadLookup } from './scm/GitlabHeadLookup';
+import { HeadLookupByIntegration } from './scm/HeadLookup';
 import { ScmRequestBudget } from './scm/RequestBudget';
 import { ScmReadGate } from './scm/ScmReadGate';
 import { ScmStatusRecorder } from './scm/ScmStatusRecorder';
@@ -133,11 +135,18 @@ export const maturityPlugin = createBackendPlugin({
         });
         const repositories = new RepositoryCollector({
           heads: maturityConfig.scm.batchedHeadLookups
-            ? new GithubHeadLookup({
+            ? new HeadLookupByIntegration({
                 integrations,
                 logger,
-                budget,
-                credentials,
+                lookups: {
+                  github: new GithubHeadLookup({
+                    integrations,
+                    logger,
+                    budget,
+                    credentials,
+                  }),
+                  gitlab: new GitlabHeadLookup({ integrations, logger }),
+                },
               })
             : undefined,
           gate: new ScmReadGate({ integrations, budget, logger, credentials }),

@@ -9,7 +9,12 @@ import {
   component,
   emptyExtraction,
 } from '@cnmaturity/plugin-maturity-rules/testUtils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { FakeGitLabGraphql } from '../__testUtils__/fakeGitLabGraphql';
 import { memoryRepoCache, treeResponse } from '../__testUtils__/repositories';
+import { GitlabHeadLookup } from '../scm/GitlabHeadLookup';
+import { HeadLookupByIntegration } from '../scm/HeadLookup';
 import { ReadBackoff } from './ReadBackoff';
 import { RepositoryCollector, sourceLocationUrl } from './RepositoryCollector';
 
@@ -254,7 +259,9 @@ describe('RepositoryCollector', () => {
 
       // Two failures in a row are read (one may be a blip)...
       await cycle();
-      expect(await cycle()).toBe(`reading ${url} failed: 503 Service Unavailable`);
+      expect(await cycle()).toBe(
+        `reading ${url} failed: 503 Service Unavailable`,
+      );
       expect(calls).toHaveLength(2);
       // ...then the next cycles within the hour send nothing.
       now += hour / 2;
@@ -342,6 +349,87 @@ describe('RepositoryCollector', () => {
       const signal = await collector.startCycle().read(located('a', url));
       expect(etags).toEqual([undefined]);
       expect(extractionOf(signal).files).toEqual(['.github/workflows/ci.yml']);
+    });
+  });
+
+  describe('with a batched GitLab head lookup', () => {
+    const url = 'https://gitlab.example.test/acme/platform/web/-/tree/main/';
+
+    it('reads an unchanged GitLab project without a readTree, and one whose head moved as usual', async () => {
+      const integrations = ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: {
+            gitlab: [
+              {
+                host: 'gitlab.example.test',
+                apiBaseUrl: 'https://gitlab.example.test/api/v4',
+                token: 'glpat-test',
+              },
+            ],
+          },
+        }),
+      );
+      // GitLab's reader tags a read with the branch's newest commit: 'e1'.
+      const gitlab = new FakeGitLabGraphql(
+        [{ fullPath: 'acme/platform/web', refs: { main: { head: 'e1' } } }],
+        { token: 'glpat-test' },
+      );
+      const logger = mockServices.logger.mock();
+      const { reader, calls } = fakeReader(
+        { '.gitlab-ci.yml': 'test:\n  script: npm test\n' },
+        undefined,
+        'e1',
+      );
+      const collector = new RepositoryCollector({
+        urlReader: reader,
+        logger,
+        cache: memoryRepoCache(),
+        heads: new HeadLookupByIntegration({
+          integrations,
+          logger,
+          lookups: {
+            gitlab: new GitlabHeadLookup({
+              integrations,
+              logger,
+              fetch: gitlab.fetch,
+            }),
+          },
+        }),
+      });
+      const readCycle = async () => {
+        const cycle = collector.startCycle();
+        const entity = located('web', url);
+        await cycle.prefetch([entity]);
+        const signal = await cycle.read(entity);
+        await cycle.flush();
+        return { cycle, signal };
+      };
+
+      const first = await readCycle();
+      expect(calls).toEqual([url]);
+      expect(first.cycle.counts.downloaded).toBe(1);
+
+      const second = await readCycle();
+      expect(calls).toEqual([url]); // no readTree: the head is the etag
+      expect(second.cycle.headMatches).toBe(1);
+      expect(second.cycle.counts['not-modified']).toBe(1);
+      expect(second.signal).toEqual({
+        status: 'ok',
+        url,
+        etag: 'e1',
+        extraction: extractionOf(first.signal),
+      });
+      expect(gitlab.queries).toHaveLength(2);
+      expect(gitlab.queries[1].variables).toEqual({
+        p0: ['acme/platform/web'],
+        r0: 'main',
+      });
+
+      gitlab.project('acme/platform/web').refs.main.head = 'e2';
+      const third = await readCycle();
+      expect(calls).toEqual([url, url]);
+      expect(third.cycle.headMatches).toBe(0);
+      expect(logger.warn).not.toHaveBeenCalled();
     });
   });
 });

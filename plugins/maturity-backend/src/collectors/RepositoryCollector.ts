@@ -8,7 +8,7 @@ import {
 } from '@cnmaturity/plugin-maturity-rules';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { lazyProperty } from '../lazyProperty';
-import { HeadLookup } from '../scm/GithubHeadLookup';
+import { HeadLookup } from '../scm/HeadLookup';
 import { ReadTiming, ScmReadGate } from '../scm/ScmReadGate';
 import { Extractor, inlineExtractor } from './ExtractionPool';
 import { BackoffState, ReadBackoff } from './ReadBackoff';
@@ -328,7 +328,9 @@ export class RepositoryCollector {
       report('failed');
       let reason = e instanceof Error ? e.message : String(e);
       if (sparing) {
-        reason += ` (${sparing.failures} reads in a row failed; the next is not before ${sparing.until.toISOString()})`;
+        reason += ` (${
+          sparing.failures
+        } reads in a row failed; the next is not before ${sparing.until.toISOString()})`;
       } else {
         this.backoff.failed(url, reason);
         this.options.logger.warn(`Could not read repository ${url}: ${reason}`);

@@ -4,21 +4,14 @@ import {
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
+import { HeadLookup } from './HeadLookup';
 import { repositoryOf } from './repositoryKey';
 import { ScmRequestBudget } from './RequestBudget';
 
 /** Repositories per GraphQL query: GitHub's node limit for one query. */
 const BATCH = 100;
 
-/** Learns the head commits of many repositories at once, where the SCM can. */
-export interface HeadLookup {
-  /**
-   * The commit each URL's branch points at, for the URLs the SCM answered,
-   * or null when it says there is no such repository; URLs it cannot
-   * answer for are left out (read them as usual).
-   */
-  heads(urls: readonly string[]): Promise<Map<string, string | null>>;
-}
+export type { HeadLookup } from './HeadLookup';
 
 interface Wanted {
   url: string;

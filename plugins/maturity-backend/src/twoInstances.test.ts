@@ -6,6 +6,7 @@ import {
   Run,
   runsOf,
   SharedPostgres,
+  waitUntil,
 } from './__testUtils__/backendInstances';
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
@@ -33,8 +34,6 @@ const entities = [
   group('legacy-ops', []),
 ];
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
 describe('two maturity backend instances on one PostgreSQL database', () => {
   // A unique prefix gives this file its own plugin database,
   // `<prefix>maturity`, which both instances share and afterAll drops.
@@ -56,23 +55,11 @@ describe('two maturity backend instances on one PostgreSQL database', () => {
       .join('\n');
   }
 
-  async function waitFor<T>(
+  const waitFor = <T>(
     what: string,
     probe: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 30_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`,
-        );
-      }
-      await sleep(100);
-    }
-  }
+    timeoutMs?: number,
+  ) => waitUntil(what, probe, { timeoutMs, diagnostics });
 
   const startInstance = (name: string) =>
     pg.startInstance(name, {

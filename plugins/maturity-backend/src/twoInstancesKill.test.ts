@@ -6,6 +6,7 @@ import {
   LogEntry,
   runsOf,
   SharedPostgres,
+  waitUntil,
 } from './__testUtils__/backendInstances';
 import { FakeGitHubApi } from './__testUtils__/fakeGitHubApi';
 import { utcDay } from './database/days';
@@ -66,8 +67,6 @@ const maturity = {
   },
 };
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
 /** `[shard, evaluated, unchanged]` of each shard cycle an instance finished. */
 function shardCycles(logs: LogEntry[]): Array<[number, number, number]> {
   return logs.flatMap(e => {
@@ -99,21 +98,11 @@ describe('an instance killed mid-cycle', () => {
       .join('\n');
   }
 
-  async function waitFor<T>(
+  const waitFor = <T>(
     what: string,
     probe: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 30_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) {
-        throw new Error(`Timed out waiting for ${what}\n${diagnostics()}`);
-      }
-      await sleep(100);
-    }
-  }
+    timeoutMs?: number,
+  ) => waitUntil(what, probe, { timeoutMs, diagnostics });
 
   const storedRefs = async (): Promise<string[]> =>
     (await pg.observer('maturity_results').select('entity_ref')).map(

@@ -3,6 +3,7 @@ import {
   Instance,
   LogEntry,
   SharedPostgres,
+  waitUntil,
 } from './__testUtils__/backendInstances';
 import { FakeGitHubApi } from './__testUtils__/fakeGitHubApi';
 
@@ -33,19 +34,11 @@ const entities = [...components, group('team-a', ['ada'])];
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function waitFor<T>(
+const waitFor = <T>(
   what: string,
-  probe: () => T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs?: number,
+) => waitUntil(what, probe, { timeoutMs });
 
 /** The shards (1-based) whose cycles an instance finished. */
 const shardsRun = (logs: LogEntry[]) =>

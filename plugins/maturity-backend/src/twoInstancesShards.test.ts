@@ -4,6 +4,7 @@ import {
   LogEntry,
   runsOf,
   SharedPostgres,
+  waitUntil,
 } from './__testUtils__/backendInstances';
 
 /**
@@ -25,21 +26,11 @@ const entities = [
   group('team-a', ['ada']),
 ];
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-async function waitFor<T>(
+const waitFor = <T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+) => waitUntil(what, probe, { timeoutMs });
 
 /** `[shard, evaluated]` of each finished shard cycle an instance logged. */
 function shardCycles(logs: LogEntry[]): Array<[number, number, number]> {

@@ -199,6 +199,32 @@ export interface Run {
   end: number;
 }
 
+/**
+ * Polls `probe` every 100 ms until it gives a value; past `timeoutMs` fails
+ * with what was awaited and, if given, the instances' recent log lines.
+ */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs?: number; diagnostics?: () => string } = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const more = options.diagnostics?.();
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${
+          more ? `\n${more}` : ''
+        }`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
 /** The finished runs of a scheduler task on one instance. */
 export function runsOf(instance: Instance, taskId: string): Run[] {
   const runs: Run[] = [];

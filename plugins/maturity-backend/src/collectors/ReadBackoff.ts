@@ -38,7 +38,8 @@ export class ReadBackoff {
     const first = this.options.firstWaitMs ?? 3_600_000;
     const max = this.options.maxWaitMs ?? 24 * 3_600_000;
     // One failure may be a blip: the next cycle tries again.
-    const waitMs = failures < 2 ? 0 : Math.min(first * 2 ** (failures - 2), max);
+    const waitMs =
+      failures < 2 ? 0 : Math.min(first * 2 ** (failures - 2), max);
     this.states.set(url, {
       failures,
       reason,

@@ -7,6 +7,7 @@ import {
   runsOf,
   SharedPostgres,
   waitUntil,
+  TASKS_TABLE,
 } from './__testUtils__/backendInstances';
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 
@@ -20,7 +21,6 @@ import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 jest.setTimeout(60_000);
 
 const TASK_ID = 'maturity-evaluate';
-const TASKS_TABLE = 'backstage_backend_tasks__tasks';
 const FREQUENCY_MS = 1000;
 /** Cycles observed after both instances are up before judging the lock. */
 const RUNS = 8;

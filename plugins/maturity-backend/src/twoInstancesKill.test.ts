@@ -3,10 +3,11 @@ import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import {
   ChildInstance,
   Instance,
-  LogEntry,
   runsOf,
   SharedPostgres,
   waitUntil,
+  shardCycles,
+  TASKS_TABLE,
 } from './__testUtils__/backendInstances';
 import { FakeGitHubApi } from './__testUtils__/fakeGitHubApi';
 import { utcDay } from './database/days';
@@ -28,7 +29,6 @@ import { shardOf } from './engine/shards';
 
 jest.setTimeout(60_000);
 
-const TASKS_TABLE = 'backstage_backend_tasks__tasks';
 const SHARD_TASKS = [
   'maturity-evaluate-shard-1-of-2',
   'maturity-evaluate-shard-2-of-2',
@@ -66,16 +66,6 @@ const maturity = {
     initialDelay: { milliseconds: 500 },
   },
 };
-
-/** `[shard, evaluated, unchanged]` of each shard cycle an instance finished. */
-function shardCycles(logs: LogEntry[]): Array<[number, number, number]> {
-  return logs.flatMap(e => {
-    const m = e.message.match(
-      /^Maturity cycle \(shard (\d+) of 2\): (\d+) evaluated, (\d+) unchanged/,
-    );
-    return m ? [[Number(m[1]), Number(m[2]), Number(m[3])]] : [];
-  });
-}
 
 /** The refs of a shard (1-based, as in the task ids) among `list`. */
 const inShard = (list: string[], shard: number) =>

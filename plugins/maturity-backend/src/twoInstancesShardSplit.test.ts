@@ -1,9 +1,9 @@
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import {
   Instance,
-  LogEntry,
   SharedPostgres,
   waitUntil,
+  shardCycles,
 } from './__testUtils__/backendInstances';
 import { FakeGitHubApi } from './__testUtils__/fakeGitHubApi';
 
@@ -39,13 +39,6 @@ const waitFor = <T>(
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs?: number,
 ) => waitUntil(what, probe, { timeoutMs });
-
-/** The shards (1-based) whose cycles an instance finished. */
-const shardsRun = (logs: LogEntry[]) =>
-  logs.flatMap(e => {
-    const m = e.message.match(/^Maturity cycle \(shard (\d) of 2\)/);
-    return m ? [Number(m[1])] : [];
-  });
 
 describe('two instances and two shards', () => {
   let pg: SharedPostgres;
@@ -105,7 +98,10 @@ describe('two instances and two shards', () => {
     github.release();
 
     const [ranByA, ranByB] = await waitFor('both shard cycles', () => {
-      const runs = [shardsRun(a.logs), shardsRun(b.logs)];
+      const runs = [
+        shardCycles(a.logs).map(c => c[0]),
+        shardCycles(b.logs).map(c => c[0]),
+      ];
       return runs.flat().length === 2 ? runs : undefined;
     });
     expect(ranByA).toHaveLength(1);

@@ -1,10 +1,11 @@
 import { component, group } from '@cnmaturity/plugin-maturity-rules/testUtils';
 import {
   Instance,
-  LogEntry,
   runsOf,
   SharedPostgres,
   waitUntil,
+  shardCycles,
+  TASKS_TABLE,
 } from './__testUtils__/backendInstances';
 
 /**
@@ -15,7 +16,6 @@ import {
 
 jest.setTimeout(90_000);
 
-const TASKS_TABLE = 'backstage_backend_tasks__tasks';
 const SHARD_TASKS = [
   'maturity-evaluate-shard-1-of-2',
   'maturity-evaluate-shard-2-of-2',
@@ -31,16 +31,6 @@ const waitFor = <T>(
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 45_000,
 ) => waitUntil(what, probe, { timeoutMs });
-
-/** `[shard, evaluated]` of each finished shard cycle an instance logged. */
-function shardCycles(logs: LogEntry[]): Array<[number, number, number]> {
-  return logs.flatMap(e => {
-    const m = e.message.match(
-      /^Maturity cycle \(shard (\d+) of 2\): (\d+) evaluated, (\d+) unchanged/,
-    );
-    return m ? [[Number(m[1]), Number(m[2]), Number(m[3])]] : [];
-  });
-}
 
 describe('two instances sharing a sharded cycle on one PostgreSQL database', () => {
   let pg: SharedPostgres;

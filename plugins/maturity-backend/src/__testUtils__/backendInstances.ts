@@ -225,6 +225,19 @@ export async function waitUntil<T>(
   }
 }
 
+/** The scheduler's table of tasks and their locks, as an operator sees it. */
+export const TASKS_TABLE = 'backstage_backend_tasks__tasks';
+
+/** `[shard, evaluated, unchanged]` of each shard cycle (of 2) an instance finished. */
+export function shardCycles(logs: LogEntry[]): Array<[number, number, number]> {
+  return logs.flatMap(e => {
+    const m = e.message.match(
+      /^Maturity cycle \(shard (\d+) of 2\): (\d+) evaluated, (\d+) unchanged/,
+    );
+    return m ? [[Number(m[1]), Number(m[2]), Number(m[3])]] : [];
+  });
+}
+
 /** The finished runs of a scheduler task on one instance. */
 export function runsOf(instance: Instance, taskId: string): Run[] {
   const runs: Run[] = [];

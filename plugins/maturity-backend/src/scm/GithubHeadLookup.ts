@@ -11,8 +11,6 @@ import { ScmRequestBudget } from './RequestBudget';
 /** Repositories per GraphQL query: GitHub's node limit for one query. */
 const BATCH = 100;
 
-export type { HeadLookup } from './HeadLookup';
-
 interface Wanted {
   url: string;
   owner: string;

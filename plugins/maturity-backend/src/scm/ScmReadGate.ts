@@ -140,12 +140,11 @@ export class ScmReadGate {
       for (const resource of ['core', 'graphql'] as const) {
         const r = resources[resource];
         if (r && typeof r.limit === 'number') {
+          // The budget ignores figures that are not finite numbers.
           this.options.budget.report(host, resource, {
             limit: r.limit,
-            ...(typeof r.remaining === 'number'
-              ? { remaining: r.remaining }
-              : {}),
-            ...(typeof r.reset === 'number' ? { reset: r.reset } : {}),
+            remaining: r.remaining,
+            reset: r.reset,
           });
         }
       }

@@ -5,6 +5,7 @@
  *
  *   yarn bench:cycle [--entities 1000,10000] [--runs 3] [--engine sqlite|pg]
  *                    [--history-days 90] [--keep .data/scale/maturity.sqlite]
+ *                    [--workers 1]
  *
  * Each synthetic service is a copy of a demo component with its own
  * repository URL, served from memory with an etag the way an SCM would (a
@@ -29,6 +30,11 @@ import { performance } from 'node:perf_hooks';
 import knexFactory, { Knex } from 'knex';
 import { builtinChecks } from '@cnmaturity/plugin-maturity-rules';
 import { RepositoryCollector } from '../src/collectors/RepositoryCollector';
+import { ExtractionPool } from '../src/collectors/ExtractionPool';
+import { defaultExtractionWorkers } from '../src/config';
+import { evaluationSetup } from '../src/engine/evaluationSetup';
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { DatabaseAttestationStore } from '../src/database/DatabaseAttestationStore';
 import { DatabaseFactStore } from '../src/database/DatabaseFactStore';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
@@ -53,6 +59,8 @@ const engine = arg('engine', 'sqlite');
 const historyDays = Number(arg('history-days', '0'));
 /** Keep the SQLite file of the last run here (e.g. to serve it in the portal). */
 const keep = arg('keep', '');
+/** Extraction workers, which also evaluate entities; 0: all on the event loop. */
+const workers = Number(arg('workers', String(defaultExtractionWorkers())));
 
 const lowerRef = (e: Entity) =>
   stringifyEntityRef(e).toLocaleLowerCase('en-US');
@@ -340,32 +348,57 @@ async function benchmark(n: number, run: number) {
   const scm = memoryScm();
   const db = await openDatabase(`${n}_${run}`);
   const database = mockServices.database({ knex: db.knex });
-  const store = await DatabaseMaturityStore.create({ database });
+  const logger = mockServices.rootLogger({ level: 'error' });
+  // As the plugin runs: extraction, deflate and evaluation on the workers.
+  const pools: ExtractionPool[] = [];
+  const poolOf = (maturity: JsonObject) => {
+    const created = new ExtractionPool({
+      workers,
+      logger,
+      evaluation: { config: maturity },
+    });
+    pools.push(created);
+    return created;
+  };
+  const pool = poolOf({});
+  const store = await DatabaseMaturityStore.create({
+    database,
+    deflate: pool.deflate,
+  });
   const facts = await DatabaseFactStore.create({ database });
   const attestations = await DatabaseAttestationStore.create({ database });
-  const logger = mockServices.rootLogger({ level: 'error' });
   const collector = new RepositoryCollector({
     urlReader: scm.reader,
     logger,
-    cache: await DatabaseRepoCache.create({ database }),
+    cache: await DatabaseRepoCache.create({
+      database,
+      deflate: pool.deflate,
+    }),
+    extractor: pool,
   });
-  const evaluatorOf = (rubricHash: string) =>
-    new MaturityEvaluator({
+  // A restart with another config builds its own workers, as the plugin does.
+  const evaluatorOf = (maturity: JsonObject, on: ExtractionPool) => {
+    const setup = evaluationSetup(new ConfigReader({ maturity }));
+    return new MaturityEvaluator({
       catalog,
       auth: mockServices.auth(),
       store,
       facts,
       attestations,
       logger,
-      checks: () => builtinChecks,
-      rubricHash,
+      checks: () => setup.checks,
+      rubricHash: setup.rubricHash,
       kinds: ['Component'],
       concurrency: 8,
-      tools: { allowed: [], denied: [] },
-      attestationMaxAgeDays: 365,
+      tools: setup.tools,
+      attestationMaxAgeDays: setup.attestationMaxAgeDays,
+      orgControls: setup.orgControls,
+      orgControlReviewMaxAgeDays: setup.orgControlReviewMaxAgeDays,
       startRepositoryCycle: () => collector.startCycle(),
+      offload: evaluation => on.evaluate(evaluation),
     });
-  const evaluator = evaluatorOf('bench');
+  };
+  const evaluator = evaluatorOf({}, pool);
 
   let t = performance.now();
   const first = await evaluator.evaluateAll();
@@ -384,7 +417,8 @@ async function benchmark(n: number, run: number) {
 
   // A rubric change: every entity evaluated again from cached extractions.
   t = performance.now();
-  const third = await evaluatorOf('bench, changed').evaluateAll();
+  const changed = { attestationMaxAgeDays: 366 };
+  const third = await evaluatorOf(changed, poolOf(changed)).evaluateAll();
   const rubricChangeMs = performance.now() - t;
   if (
     third.evaluated !== first.evaluated ||
@@ -431,6 +465,7 @@ async function benchmark(n: number, run: number) {
   const summary = await latencies(port, summaryPaths, 150);
   const entity = await latencies(port, entityPaths, 300);
   server.close();
+  await Promise.all(pools.map(p => p.close()));
   if (historyDays > 1) await simulateHistory(db.knex, historyDays);
   const sizeBytes = await db.sizeBytes();
   await db.close();
@@ -459,7 +494,9 @@ async function main() {
   console.log(
     `Maturity cycle benchmark: engine ${engine}, ${runs} runs each, ${
       builtinChecks.length
-    } checks, Node ${process.version}, ${os.cpus().length} cores\n`,
+    } checks, ${workers} extraction workers, Node ${process.version}, ${
+      os.cpus().length
+    } cores\n`,
   );
   console.log(
     `| services | full cycle ms | unchanged cycle ms | after a rubric change ms | downloads (full / unchanged) | summary p50 / p95 ms | entity p50 / p95 ms | db MB${

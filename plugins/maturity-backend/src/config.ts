@@ -13,7 +13,7 @@ import {
   ToolPatterns,
   ToolRule,
 } from '@cnmaturity/plugin-maturity-rules';
-import { defaultExtractionWorkers } from './collectors/ExtractionPool';
+import { availableParallelism } from 'node:os';
 
 /** Per-check overrides from `maturity.checks.<id>`. */
 export interface CheckOverride {
@@ -157,6 +157,11 @@ function durationMs(duration: unknown): number {
     return durationToMilliseconds(duration as HumanDuration);
   }
   return 15 * 60_000;
+}
+
+/** Workers for a machine: one core stays with the event loop; at most 4. */
+export function defaultExtractionWorkers(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
 function configError(key: string, problem: string): Error {

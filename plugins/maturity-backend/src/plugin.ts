@@ -14,19 +14,14 @@ import {
 } from '@cnmaturity/plugin-maturity-node';
 import {
   assertOrgControlChecks,
-  builtinChecks,
   customFactSources,
-  readCustomChecks,
 } from '@cnmaturity/plugin-maturity-rules';
 import { ExtractionPool } from './collectors/ExtractionPool';
 import { RepositoryCollector } from './collectors/RepositoryCollector';
 import { readSharedCiOptions } from './collectors/sharedCiConfig';
 import { SharedCiReader } from './collectors/SharedCiReader';
-import {
-  applyCheckOverrides,
-  readMaturityConfig,
-  resultSettings,
-} from './config';
+import { readMaturityConfig } from './config';
+import { definitionOf, evaluationSetup } from './engine/evaluationSetup';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { DatabaseFactStore } from './database/DatabaseFactStore';
 import { DatabaseAttestationStore } from './database/DatabaseAttestationStore';
@@ -41,7 +36,6 @@ import { ScmRequestBudget } from './scm/RequestBudget';
 import { ScmReadGate } from './scm/ScmReadGate';
 import { ScmStatusRecorder } from './scm/ScmStatusRecorder';
 import { DatabaseScmStatusStore } from './database/DatabaseScmStatusStore';
-import { rubricHash } from './engine/inputsHash';
 import { allShards, shardKey, shardTaskId } from './engine/shards';
 import { ShardRunner } from './engine/ShardRunner';
 import { MaturityMetrics } from './engine/metrics';
@@ -99,15 +93,20 @@ export const maturityPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(maturityPermissions);
         const maturityConfig = readMaturityConfig(config);
-        const checks = applyCheckOverrides(
-          [...builtinChecks, ...addedChecks, ...readCustomChecks(config)],
-          maturityConfig.checks,
-        );
+        const setup = evaluationSetup(config, { addedChecks, maturityConfig });
+        const { checks } = setup;
+        const addedIds = new Set(addedChecks.map(c => c.id));
         assertOrgControlChecks(maturityConfig.orgControls, checks);
         const extractor = new ExtractionPool({
           workers: maturityConfig.extractionWorkers,
           tools: maturityConfig.detection,
           logger,
+          // Checks added by modules are functions a worker cannot load:
+          // it knows their definitions, the event loop runs them.
+          evaluation: {
+            config: config.getOptionalConfig('maturity')?.get() ?? {},
+            addedChecks: addedChecks.map(definitionOf),
+          },
         });
         lifecycle.addShutdownHook(() => extractor.close());
         const { deflate } = extractor;
@@ -173,15 +172,15 @@ export const maturityPlugin = createBackendPlugin({
           logger,
           metrics,
           checks: () => checks,
-          // All of `maturity` that decides results, org controls included:
-          // a change re-evaluates all; how the work is run does not.
-          rubricHash: rubricHash(checks, resultSettings(config)),
+          rubricHash: setup.rubricHash,
           kinds: maturityConfig.kinds,
           concurrency: maturityConfig.concurrency,
-          tools: maturityConfig.tools,
-          attestationMaxAgeDays: maturityConfig.attestationMaxAgeDays,
-          orgControls: maturityConfig.orgControls,
-          orgControlReviewMaxAgeDays: maturityConfig.orgControlReviewMaxAgeDays,
+          tools: setup.tools,
+          attestationMaxAgeDays: setup.attestationMaxAgeDays,
+          orgControls: setup.orgControls,
+          orgControlReviewMaxAgeDays: setup.orgControlReviewMaxAgeDays,
+          offload: evaluation => extractor.evaluate(evaluation),
+          checksOnLoop: checks.filter(c => addedIds.has(c.id)),
           startRepositoryCycle: timing => repositories.startCycle(timing),
           onCycleRead: (cycle, shard) =>
             scmStatus.record(cycle.hosts, shardKey(shard)),

@@ -53,7 +53,7 @@ export function loadExampleCatalog(): Map<string, Entity> {
 }
 
 /** The `maturity` config of the demo portal, from its app-config.yaml. */
-function demoConfig() {
+export function demoConfig() {
   const appConfig = parse(
     fs.readFileSync(path.join(EXAMPLES_DIR, '../app-config.yaml'), 'utf8'),
   );
@@ -94,7 +94,7 @@ function walk(dir: string, base = dir): string[] {
  * Serves `examples/repos/<name>/` at the demo's URLs, trees and single
  * files, as the demo backend's reader does.
  */
-const examplesReader: UrlReaderService = {
+export const examplesReader: UrlReaderService = {
   search: async () => {
     throw new Error('not supported');
   },

@@ -1,5 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ExtractionPool } from '../collectors/ExtractionPool';
+import {
+  EvaluationOptions,
+  ExtractionPool,
+} from '../collectors/ExtractionPool';
 
 /**
  * A pool with one real worker thread. Jest's transform does not reach
@@ -8,10 +11,13 @@ import { ExtractionPool } from '../collectors/ExtractionPool';
  */
 export function workerPool(
   logger = mockServices.logger.mock(),
+  /** What the worker evaluates entities with; without it, it does not. */
+  evaluation?: EvaluationOptions,
 ): ExtractionPool {
   return new ExtractionPool({
     workers: 1,
     logger,
+    ...(evaluation ? { evaluation } : {}),
     execArgv: [
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),

@@ -1,11 +1,14 @@
-import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
+import type { MaturityCheckDefinition } from '@cnmaturity/plugin-maturity-common';
 import {
   extractPrepared,
   parseYaml,
   PreparedRepository,
+  type EntityResultRecord,
   type RepoExtraction,
   RepoFile,
   sharedCiReferences,
@@ -19,6 +22,16 @@ import {
 } from '../database/packedJson';
 import { FileNote, prepareSource, RepositorySource } from './repoFiles';
 import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
+import {
+  type EvaluationJob,
+  type PreparedEvaluation,
+  runEvaluationJob,
+} from '../engine/evaluationJob';
+import {
+  checksRunElsewhere,
+  evaluationSetup,
+  EvaluationSetup,
+} from '../engine/evaluationSetup';
 
 // This module is both sides of the pool: the event loop's (ExtractionPool)
 // and the worker's (runExtractionWorker). It imports only the pure
@@ -68,11 +81,6 @@ export function inlineExtractor(tools?: Partial<ToolPatterns>): Extractor {
   };
 }
 
-/** Workers for a machine: one core stays with the event loop; at most 4. */
-export function defaultExtractionWorkers(): number {
-  return Math.max(0, Math.min(4, availableParallelism() - 1));
-}
-
 type ToWorker =
   | {
       type: 'prepare';
@@ -97,6 +105,14 @@ type ToWorker =
     }
   | { type: 'drop'; id: number }
   | {
+      type: 'evaluate';
+      id: number;
+      job: EvaluationJob;
+      dictionaryId?: string;
+      /** Sent with the first job that needs it; the worker keeps it. */
+      dictionary?: Uint8Array;
+    }
+  | {
       type: 'deflate';
       id: number;
       json: string;
@@ -109,6 +125,9 @@ type FromWorker =
   | { id: number; extraction: RepoExtraction }
   | { id: number; deflated: Uint8Array }
   | { id: number; references: SharedReference[] }
+  | { id: number; record: EntityResultRecord }
+  /** The worker cannot evaluate with the plugin's rubric; the reason. */
+  | { id: number; unavailable: string }
   | { id: number; error: string };
 
 interface Pending {
@@ -128,6 +147,17 @@ interface PoolWorker {
 
 /** The worker's reply never came: the job is done on the event loop. */
 class WorkerGone extends Error {}
+
+/** What workers need to evaluate entities with the plugin's rubric. */
+export interface EvaluationOptions {
+  /** The `maturity` config. */
+  config: JsonObject;
+  /** Checks other modules added, in the order they were added. */
+  addedChecks?: MaturityCheckDefinition[];
+}
+
+/** Jobs a worker may have waiting before evaluations stay on the event loop. */
+const EVALUATIONS_QUEUED = 256;
 
 /** Workers that stop after working are replaced this many times in all. */
 const MAX_RESTARTS = 3;
@@ -163,8 +193,11 @@ export class ExtractionPool implements Extractor {
   private restarts = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private evaluationUnavailable = false;
   /** Repositories extracted on a worker, and on the event loop. */
   readonly counts = { onWorkers: 0, inline: 0 };
+  /** Entities evaluated on a worker. */
+  evaluatedOnWorkers = 0;
 
   constructor(
     private readonly options: {
@@ -176,6 +209,12 @@ export class ExtractionPool implements Extractor {
       execArgv?: string[];
       /** See DEFAULT_WORKER_IDLE_MS. */
       idleMs?: number;
+      /**
+       * The `maturity` config and the definitions of checks other modules
+       * added, for workers to evaluate entities with the rubric they
+       * describe (see evaluate); without it they do not.
+       */
+      evaluation?: EvaluationOptions;
     },
   ) {
     this.inline = inlineExtractor(options.tools);
@@ -233,6 +272,64 @@ export class ExtractionPool implements Extractor {
     return deflateOnThreadPool(json, dictionary);
   };
 
+  /**
+   * Evaluates an entity on a worker: unpacking its cached extraction,
+   * running the checks and scoring take most of a cycle that re-evaluates
+   * from cached extractions (after a rubric change, and daily), and the
+   * event loop meanwhile reads and stores the next pages. Undefined when it
+   * must run on the event loop: no workers, no `evaluation` config, a
+   * worker that stopped, or workers that build another rubric than the
+   * job's (or none).
+   */
+  async evaluate({
+    job,
+    dictionary,
+  }: PreparedEvaluation): Promise<EntityResultRecord | undefined> {
+    if (!this.options.evaluation || this.evaluationUnavailable) {
+      return undefined;
+    }
+    const target = this.pick();
+    // With every worker this far behind, the event loop evaluates this one
+    // itself rather than wait idle: both cores work.
+    if (!target || target.pending.size >= EVALUATIONS_QUEUED) return undefined;
+    const id = this.nextId++;
+    const send = dictionary && !target.dictionaries.has(dictionary.id);
+    if (send) target.dictionaries.add(dictionary.id);
+    let reply: FromWorker;
+    try {
+      reply = await this.send(target, {
+        type: 'evaluate',
+        id,
+        job,
+        ...(dictionary ? { dictionaryId: dictionary.id } : {}),
+        ...(send ? { dictionary: dictionary.bytes } : {}),
+      });
+    } catch (e) {
+      if (e instanceof WorkerGone) return undefined;
+      throw e;
+    }
+    if ('record' in reply) {
+      this.evaluatedOnWorkers++;
+      // A Date of this realm: a cloned one fails `instanceof` where the
+      // caller runs in a context of its own (Jest's, for one).
+      return {
+        ...reply.record,
+        evaluatedAt: new Date(reply.record.evaluatedAt.getTime()),
+      };
+    }
+    if ('unavailable' in reply) {
+      if (!this.evaluationUnavailable) {
+        this.options.logger.warn(
+          `The extraction workers cannot evaluate entities (${reply.unavailable}); they are evaluated on the event loop`,
+        );
+      }
+      this.evaluationUnavailable = true;
+      return undefined;
+    }
+    if ('error' in reply) throw new Error(reply.error);
+    throw new Error('unexpected worker reply');
+  }
+
   /** Workers running now (they start on the first job, stop when idle). */
   get running(): number {
     return this.workers?.filter(w => w.alive).length ?? 0;
@@ -276,7 +373,10 @@ export class ExtractionPool implements Extractor {
       `require(${JSON.stringify(__filename)}).ExtractionPool.workerMain();`,
       {
         eval: true,
-        workerData: { tools: this.options.tools },
+        workerData: {
+          tools: this.options.tools,
+          evaluation: this.options.evaluation,
+        },
         ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
       },
     );
@@ -436,6 +536,35 @@ function runExtractionWorker(): void {
   >();
   const sharedDocs = new Map<string, YamlDoc[]>();
   const dictionaries = new Map<string, Uint8Array>();
+  const evaluation: EvaluationOptions | undefined = workerData?.evaluation;
+  // Built on the first evaluation; a config it cannot read stops
+  // evaluations on workers, not the entities' evaluation.
+  let setup: EvaluationSetup | Error | undefined;
+  const evaluate = (m: Extract<ToWorker, { type: 'evaluate' }>): FromWorker => {
+    if (m.dictionaryId && m.dictionary) {
+      dictionaries.set(m.dictionaryId, m.dictionary);
+    }
+    if (!setup) {
+      try {
+        setup = evaluationSetup(
+          new ConfigReader({ maturity: evaluation?.config ?? {} }),
+          { addedChecks: checksRunElsewhere(evaluation?.addedChecks ?? []) },
+        );
+      } catch (e) {
+        setup = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    if (setup instanceof Error) {
+      return { id: m.id, unavailable: setup.message };
+    }
+    if (m.job.rubricHash !== setup.rubricHash) {
+      return { id: m.id, unavailable: 'another rubric' };
+    }
+    return {
+      id: m.id,
+      record: runEvaluationJob(setup, m.job, id => dictionaries.get(id)),
+    };
+  };
   const docsOf = (url: string, etag: string, text: string) => {
     const key = `${url}\n${etag}`;
     let docs = sharedDocs.get(key);
@@ -448,7 +577,9 @@ function runExtractionWorker(): void {
     }
     return docs;
   };
-  const handle = (m: ToWorker): FromWorker | undefined => {
+  const handle = (
+    m: Exclude<ToWorker, { type: 'evaluate' }>,
+  ): FromWorker | undefined => {
     if (m.type === 'deflate') {
       if (m.dictionaryId && m.dictionary) {
         dictionaries.set(m.dictionaryId, m.dictionary);
@@ -524,7 +655,7 @@ function runExtractionWorker(): void {
   port.on('message', (m: ToWorker) => {
     let reply: FromWorker | undefined;
     try {
-      reply = handle(m);
+      reply = m.type === 'evaluate' ? evaluate(m) : handle(m);
     } catch (e) {
       // Extraction never throws on content; this is a bug, reported per job.
       reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };

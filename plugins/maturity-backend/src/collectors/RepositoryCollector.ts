@@ -8,6 +8,7 @@ import {
 } from '@cnmaturity/plugin-maturity-rules';
 import { CachedRepository, RepoCache } from '../database/DatabaseRepoCache';
 import { lazyProperty } from '../lazyProperty';
+import { packedSourceOf, withPackedSource } from '../database/packedJson';
 import { HeadLookup } from '../scm/HeadLookup';
 import { ReadTiming, ScmReadGate } from '../scm/ScmReadGate';
 import { Extractor, inlineExtractor } from './ExtractionPool';
@@ -287,7 +288,7 @@ export class RepositoryCollector {
     // The cached extraction is unpacked only if a check reads it.
     const lastGood = (extra: { stale?: { reason: string; since: string } }) => {
       const etag = combinedEtag(usable!.etag, usable!.sharedFiles);
-      return lazyProperty(
+      const signal = lazyProperty(
         {
           status: 'ok' as const,
           url,
@@ -297,6 +298,8 @@ export class RepositoryCollector {
         'extraction',
         () => usable!.extraction,
       );
+      // A worker that evaluates the entity can unpack it instead.
+      return withPackedSource(signal, packedSourceOf(usable!));
     };
     const unchanged = async (): Promise<RepositorySignal> => {
       // The repository is unchanged; the shared CI files it calls may not be.

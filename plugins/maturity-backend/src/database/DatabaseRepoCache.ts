@@ -9,8 +9,10 @@ import { DeflateDictionaries } from './DeflateDictionaries';
 import {
   Deflate,
   deflateOnThreadPool,
+  dictionaryOf,
   packJson,
   unpackJson,
+  withPackedSource,
 } from './packedJson';
 
 /** A cached repository read. */
@@ -85,24 +87,28 @@ export class DatabaseRepoCache implements RepoCache {
         .select();
       await this.dictionaries.load(rows.map(r => r.extraction));
       for (const row of rows) {
+        const entry = lazyProperty(
+          {
+            ...(row.etag ? { etag: row.etag } : {}),
+            extractionVersion: row.extraction_version,
+            readAt: new Date(row.read_at),
+            ...(row.shared_files
+              ? { sharedFiles: JSON.parse(row.shared_files) }
+              : {}),
+          },
+          'extraction',
+          () =>
+            unpackJson<RepoExtraction>(
+              row.extraction,
+              this.dictionaries.lookup,
+            ),
+        );
         found.set(
           row.url,
-          lazyProperty(
-            {
-              ...(row.etag ? { etag: row.etag } : {}),
-              extractionVersion: row.extraction_version,
-              readAt: new Date(row.read_at),
-              ...(row.shared_files
-                ? { sharedFiles: JSON.parse(row.shared_files) }
-                : {}),
-            },
-            'extraction',
-            () =>
-              unpackJson<RepoExtraction>(
-                row.extraction,
-                this.dictionaries.lookup,
-              ),
-          ),
+          withPackedSource(entry, {
+            text: row.extraction,
+            dictionary: dictionaryOf(row.extraction, this.dictionaries.lookup),
+          }),
         );
       }
     }

@@ -83,3 +83,38 @@ export function unpackJson<T>(
     inflateRawSync(data, { dictionary: bytes }).toString('utf8'),
   );
 }
+
+/** Packed text and the dictionary it needs, see packedSourceOf. */
+export interface PackedSource {
+  text: string;
+  dictionary?: PackDictionary;
+}
+
+const PACKED_SOURCE = Symbol('packedSource');
+
+/**
+ * Notes on an object whose value is unpacked on first use where that value
+ * came from, so a worker can unpack it rather than the event loop. A
+ * symbol: neither JSON nor a structured clone carries it.
+ */
+export function withPackedSource<T extends object>(
+  target: T,
+  source: PackedSource | undefined,
+): T {
+  if (source) Object.defineProperty(target, PACKED_SOURCE, { value: source });
+  return target;
+}
+
+export function packedSourceOf(target: object): PackedSource | undefined {
+  return (target as { [PACKED_SOURCE]?: PackedSource })[PACKED_SOURCE];
+}
+
+/** The dictionary a packed text needs, from the loaded ones. */
+export function dictionaryOf(
+  text: string,
+  lookup: (id: string) => Buffer | undefined,
+): PackDictionary | undefined {
+  const id = dictionaryIdOf(text);
+  const bytes = id === undefined ? undefined : lookup(id);
+  return id !== undefined && bytes ? { id, bytes } : undefined;
+}

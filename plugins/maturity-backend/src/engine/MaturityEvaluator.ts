@@ -3,6 +3,7 @@ import { QueryEntitiesResponse } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  evaluateChecks,
   evaluateEntity,
   MaturityCheck,
   MaturityToolPolicy,
@@ -29,6 +30,7 @@ import {
   RELATED_KEY_FIELDS,
 } from './catalogFields';
 import { concurrencyLimit, Limit } from './concurrencyLimit';
+import { evaluationJob, PreparedEvaluation } from './evaluationJob';
 import { inputsHash, keyInputsHash } from './inputsHash';
 import { MaturityMetrics } from './metrics';
 import {
@@ -132,6 +134,18 @@ export class MaturityEvaluator {
       metrics?: MaturityMetrics;
       /** Entities per catalog page and per stored batch. */
       pageSize?: number;
+      /**
+       * Evaluates an entity elsewhere, e.g. on a worker thread (see
+       * ExtractionPool.evaluate); undefined: on the event loop after all.
+       */
+      offload?: (
+        evaluation: PreparedEvaluation,
+      ) => Promise<EntityResultRecord | undefined>;
+      /**
+       * Checks that only the event loop can run (added by other modules):
+       * with `offload`, they run here and their results travel with the job.
+       */
+      checksOnLoop?: readonly MaturityCheck[];
     },
   ) {
     this.metrics = options.metrics ?? new MaturityMetrics();
@@ -368,13 +382,17 @@ export class MaturityEvaluator {
         const changed = {
           ref,
           inputs: {
-            repository: await repositories.read(entity),
+            // Only the read counts against the concurrency: an evaluation
+            // on a worker must not keep the next repository waiting.
+            repository: await options.limit(() => repositories.read(entity)),
             facts: facts.get(ref) ?? [],
             attestations: attestations.get(ref) ?? [],
           },
           storedHash: hashes.get(ref),
         };
-        if (whole) return this.evaluate(changed, entity, related, force, page);
+        if (whole) {
+          return await this.evaluate(changed, entity, related, force, page);
+        }
         const hash = keyInputsHash({
           ...changed.inputs,
           entity,
@@ -393,9 +411,7 @@ export class MaturityEvaluator {
         return undefined;
       }
     };
-    const decided = await Promise.all(
-      entities.map((entity, i) => options.limit(() => decide(entity, i))),
-    );
+    const decided = await Promise.all(entities.map(decide));
     return {
       ...page.outcome(
         decided.filter((d): d is EntityResultRecord => !!d && 'level' in d),
@@ -453,6 +469,9 @@ export class MaturityEvaluator {
 
     const page = new PageTally(this.options.checks(), logger, read);
     const evaluated = [...records];
+    // Offloaded evaluations run side by side; those on the event loop
+    // give it a turn every few entities.
+    const running: Promise<void>[] = [];
     for (const [i, entry] of changed.entries()) {
       const entity = entities[i];
       // Removed from the catalog since the page was read.
@@ -460,32 +479,36 @@ export class MaturityEvaluator {
       if (i % EVALUATIONS_PER_TURN === EVALUATIONS_PER_TURN - 1) {
         await nextTurn();
       }
-      try {
-        const record = this.evaluate(entry, entity, related, force, page);
-        if (record) evaluated.push(record);
-      } catch (e) {
-        page.fail(entry.ref, e);
-      }
+      running.push(
+        this.evaluate(entry, entity, related, force, page).then(
+          record => {
+            if (record) evaluated.push(record);
+          },
+          e => page.fail(entry.ref, e),
+        ),
+      );
     }
+    await Promise.all(running);
     return page.outcome(evaluated);
   }
 
   /**
    * Evaluates one entity from its whole catalog entity, unless its inputs
-   * hash is the stored one (then counted as skipped). Throws when it cannot
-   * be evaluated.
+   * hash is the stored one (then counted as skipped). Rejects when it
+   * cannot be evaluated.
    */
-  private evaluate(
+  private async evaluate(
     { inputs, storedHash }: ChangedEntity,
     entity: Entity,
     related: ReadonlyMap<string, Entity>,
     force: boolean,
     page: PageTally,
-  ): EntityResultRecord | undefined {
+  ): Promise<EntityResultRecord | undefined> {
+    const itsRelated = relatedOf(entity, related);
     const hash = inputsHash({
       ...inputs,
       entity,
-      related: relatedOf(entity, related),
+      related: itsRelated,
       rubric: this.options.rubricHash,
       day: page.day,
     });
@@ -503,16 +526,39 @@ export class MaturityEvaluator {
       // rather than replace its evidence with unknowns.
       throw new Error(repository.reason);
     }
-    const record = evaluateEntity(
-      page.checks,
-      { ...inputs, entity, related, tools: this.options.tools, now: page.now },
-      {
+    const { offload, checksOnLoop } = this.options;
+    const signals = {
+      ...inputs,
+      entity,
+      related,
+      tools: this.options.tools,
+      now: page.now,
+    };
+    const precomputed =
+      offload && checksOnLoop?.length
+        ? evaluateChecks(checksOnLoop, signals)
+        : undefined;
+    const offloaded = await offload?.(
+      evaluationJob({
+        ...inputs,
+        entity,
+        related: itsRelated,
+        now: page.now,
+        rubricHash: this.options.rubricHash,
+        precomputed,
+      }),
+    );
+    const record =
+      offloaded ??
+      evaluateEntity(page.checks, signals, {
         attestationMaxAgeDays: this.options.attestationMaxAgeDays,
         attestations: inputs.attestations,
         orgControls: this.options.orgControls,
         orgControlReviewMaxAgeDays: this.options.orgControlReviewMaxAgeDays,
-      },
-    );
+        ...(precomputed
+          ? { precomputed: new Map(precomputed.map(r => [r.checkId, r])) }
+          : {}),
+      });
     const source = repository.url ? repositoryOf(repository.url) : undefined;
     const stored: StoredResultRecord = { ...record, inputsHash: hash };
     if (source) {

@@ -14,14 +14,19 @@ import {
  * still run. When the CI calls shared definitions that could not be
  * inspected, a check that read the CI and failed reads `unknown` with why,
  * unless none of them runs when the check needs it (see `gapsFor`).
+ * `precomputed` results, by check id, were computed so elsewhere (the
+ * checks of other modules, when the rest run on a worker) and are kept.
  */
 export function evaluateChecks(
   checks: readonly MaturityCheck[],
   signals: MaturitySignals,
+  precomputed?: ReadonlyMap<string, CheckResult>,
 ): CheckResult[] {
   const gaps = sharedCiGaps(signals);
-  if (gaps.length === 0) return checks.map(c => evaluateCheck(c, signals));
   return checks.map(check => {
+    const kept = precomputed?.get(check.id);
+    if (kept) return kept;
+    if (gaps.length === 0) return evaluateCheck(check, signals);
     let readCi = false;
     const result = evaluateCheck(
       check,

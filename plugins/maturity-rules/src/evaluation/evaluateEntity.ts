@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  CheckResult,
   computeAreaLevels,
   computeLevel,
   computeScorePercent,
@@ -101,6 +102,8 @@ export function evaluateEntity(
     orgControlReviewMaxAgeDays?: number;
     /** How much of the catalog is in view; `complete` in the backend. */
     catalogView?: CatalogView;
+    /** Results of some checks computed elsewhere, see evaluateChecks. */
+    precomputed?: ReadonlyMap<string, CheckResult>;
   } = {},
 ): EntityResultRecord {
   const { entity, related, now } = signals;
@@ -116,7 +119,7 @@ export function evaluateEntity(
   const declared = applyDeclarations(
     checks,
     entity,
-    evaluateChecks(checks, signals),
+    evaluateChecks(checks, signals, options.precomputed),
     {
       ...mergeDeclarations(
         parsed,

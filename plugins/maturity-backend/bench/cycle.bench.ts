@@ -395,7 +395,7 @@ async function benchmark(n: number, run: number) {
       orgControls: setup.orgControls,
       orgControlReviewMaxAgeDays: setup.orgControlReviewMaxAgeDays,
       startRepositoryCycle: () => collector.startCycle(),
-      offload: evaluation => on.evaluate(evaluation),
+      offload: (evaluation, onLoop) => on.evaluate(evaluation, onLoop),
     });
   };
   const evaluator = evaluatorOf({}, pool);

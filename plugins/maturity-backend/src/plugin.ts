@@ -179,8 +179,10 @@ export const maturityPlugin = createBackendPlugin({
           attestationMaxAgeDays: setup.attestationMaxAgeDays,
           orgControls: setup.orgControls,
           orgControlReviewMaxAgeDays: setup.orgControlReviewMaxAgeDays,
-          offload: evaluation => extractor.evaluate(evaluation),
+          offload: (evaluation, onLoop) =>
+            extractor.evaluate(evaluation, onLoop),
           checksOnLoop: checks.filter(c => addedIds.has(c.id)),
+          workerCpu: () => extractor.cpuMs(),
           startRepositoryCycle: timing => repositories.startCycle(timing),
           onCycleRead: (cycle, shard) =>
             scmStatus.record(cycle.hosts, shardKey(shard)),

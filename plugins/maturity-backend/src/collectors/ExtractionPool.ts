@@ -7,6 +7,7 @@ import type { MaturityCheckDefinition } from '@cnmaturity/plugin-maturity-common
 import {
   extractPrepared,
   parseYaml,
+  prepareRepository,
   PreparedRepository,
   type EntityResultRecord,
   type RepoExtraction,
@@ -20,7 +21,18 @@ import {
   deflateOnThreadPool,
   type PackDictionary,
 } from '../database/packedJson';
-import { FileNote, prepareSource, RepositorySource } from './repoFiles';
+import {
+  FileNote,
+  filesOfSource,
+  prepareSource,
+  RepositorySource,
+} from './repoFiles';
+import { EvaluationQueue } from './EvaluationQueue';
+import {
+  KeptEntitiesReceiver,
+  KeptEntitiesSender,
+  SentEntity,
+} from './keptEntities';
 import type { ResolvedSharedCi, SharedCiFileText } from './SharedCiReader';
 import {
   type EvaluationJob,
@@ -107,7 +119,8 @@ type ToWorker =
   | {
       type: 'evaluate';
       id: number;
-      job: EvaluationJob;
+      job: Omit<EvaluationJob, 'related'>;
+      related: SentEntity[];
       dictionaryId?: string;
       /** Sent with the first job that needs it; the worker keeps it. */
       dictionary?: Uint8Array;
@@ -121,14 +134,29 @@ type ToWorker =
       dictionary?: Uint8Array;
     };
 
-type FromWorker =
+/**
+ * CPU time the workers spent, by what on: `read` is inflating, walking and
+ * selecting a repository's files (what any reader of the archive does),
+ * `parse` turning them into the extraction, `evaluate` and `deflate` the
+ * jobs of those names.
+ */
+export type WorkerCpu = Record<
+  'read' | 'parse' | 'evaluate' | 'deflate',
+  number
+>;
+
+type FromWorker = (
   | { id: number; extraction: RepoExtraction }
   | { id: number; deflated: Uint8Array }
   | { id: number; references: SharedReference[] }
   | { id: number; record: EntityResultRecord }
   /** The worker cannot evaluate with the plugin's rubric; the reason. */
   | { id: number; unavailable: string }
-  | { id: number; error: string };
+  | { id: number; error: string }
+) & {
+  /** CPU microseconds the job took on the worker's thread. */
+  cpuUs?: Partial<WorkerCpu>;
+};
 
 interface Pending {
   resolve(reply: FromWorker): void;
@@ -143,6 +171,8 @@ interface PoolWorker {
   answered: boolean;
   /** Deflate dictionaries the worker holds. */
   dictionaries: Set<string>;
+  /** Related entities the worker keeps. */
+  related: KeptEntitiesSender;
 }
 
 /** The worker's reply never came: the job is done on the event loop. */
@@ -156,8 +186,11 @@ export interface EvaluationOptions {
   addedChecks?: MaturityCheckDefinition[];
 }
 
-/** Jobs a worker may have waiting before evaluations stay on the event loop. */
-const EVALUATIONS_QUEUED = 256;
+/**
+ * Jobs a worker may have before it is sent an evaluation: enough that it
+ * does not wait for the event loop between jobs.
+ */
+const EVALUATION_DEPTH = 4;
 
 /** Workers that stop after working are replaced this many times in all. */
 const MAX_RESTARTS = 3;
@@ -198,6 +231,23 @@ export class ExtractionPool implements Extractor {
   readonly counts = { onWorkers: 0, inline: 0 };
   /** Entities evaluated on a worker. */
   evaluatedOnWorkers = 0;
+  private readonly cpuUs: WorkerCpu = {
+    read: 0,
+    parse: 0,
+    evaluate: 0,
+    deflate: 0,
+  };
+
+  /** CPU milliseconds the workers spent so far, by what on (see WorkerCpu). */
+  cpuMs(): WorkerCpu {
+    const ms = (us: number) => us / 1000;
+    return {
+      read: ms(this.cpuUs.read),
+      parse: ms(this.cpuUs.parse),
+      evaluate: ms(this.cpuUs.evaluate),
+      deflate: ms(this.cpuUs.deflate),
+    };
+  }
 
   constructor(
     private readonly options: {
@@ -273,34 +323,52 @@ export class ExtractionPool implements Extractor {
   };
 
   /**
-   * Evaluates an entity on a worker: unpacking its cached extraction,
-   * running the checks and scoring take most of a cycle that re-evaluates
-   * from cached extractions (after a rubric change, and daily), and the
-   * event loop meanwhile reads and stores the next pages. Undefined when it
-   * must run on the event loop: no workers, no `evaluation` config, a
-   * worker that stopped, or workers that build another rubric than the
-   * job's (or none).
+   * Evaluates an entity on a worker or, `onLoop`, on the event loop,
+   * whichever is free first (see EvaluationQueue): unpacking its cached
+   * extraction, running the checks and scoring take most of a cycle that
+   * re-evaluates from cached extractions (after a rubric change, and
+   * daily). On the event loop always without workers, without `evaluation`
+   * config, or once the workers build another rubric than the job's.
    */
-  async evaluate({
+  evaluate(
+    prepared: PreparedEvaluation,
+    onLoop: () => EntityResultRecord,
+  ): Promise<EntityResultRecord> {
+    if (
+      !this.options.evaluation ||
+      this.evaluationUnavailable ||
+      this.options.workers === 0
+    ) {
+      return Promise.resolve().then(onLoop);
+    }
+    return this.evaluations.submit(
+      () => this.evaluateOnWorker(prepared),
+      onLoop,
+    );
+  }
+
+  private readonly evaluations = new EvaluationQueue<EntityResultRecord>(
+    () => !!this.pick(EVALUATION_DEPTH),
+  );
+
+  /** Undefined: it must run on the event loop after all. */
+  private async evaluateOnWorker({
     job,
     dictionary,
   }: PreparedEvaluation): Promise<EntityResultRecord | undefined> {
-    if (!this.options.evaluation || this.evaluationUnavailable) {
-      return undefined;
-    }
-    const target = this.pick();
-    // With every worker this far behind, the event loop evaluates this one
-    // itself rather than wait idle: both cores work.
-    if (!target || target.pending.size >= EVALUATIONS_QUEUED) return undefined;
+    const target = this.pick(EVALUATION_DEPTH);
+    if (!target) return undefined;
     const id = this.nextId++;
     const send = dictionary && !target.dictionaries.has(dictionary.id);
     if (send) target.dictionaries.add(dictionary.id);
     let reply: FromWorker;
     try {
+      const { related, ...rest } = job;
       reply = await this.send(target, {
         type: 'evaluate',
         id,
-        job,
+        job: rest,
+        related: target.related.encode(related),
         ...(dictionary ? { dictionaryId: dictionary.id } : {}),
         ...(send ? { dictionary: dictionary.bytes } : {}),
       });
@@ -354,8 +422,11 @@ export class ExtractionPool implements Extractor {
     await Promise.all(workers.map(w => w.worker.terminate()));
   }
 
-  /** The live worker with the fewest jobs; started on first use. */
-  private pick(): PoolWorker | undefined {
+  /**
+   * The live worker with the fewest jobs, if it has fewer than `below`;
+   * started on first use.
+   */
+  private pick(below = Infinity): PoolWorker | undefined {
     this.workers ??= Array.from({ length: this.options.workers }, (_, slot) =>
       this.start(slot),
     );
@@ -363,7 +434,7 @@ export class ExtractionPool implements Extractor {
     for (const w of this.workers) {
       if (w.alive && (!best || w.pending.size < best.pending.size)) best = w;
     }
-    return best;
+    return best && best.pending.size < below ? best : undefined;
   }
 
   private start(slot: number): PoolWorker {
@@ -387,6 +458,7 @@ export class ExtractionPool implements Extractor {
       alive: true,
       answered: false,
       dictionaries: new Set(),
+      related: new KeptEntitiesSender(),
     };
     const fail = (reason: string) => {
       if (!self.alive) return;
@@ -414,6 +486,9 @@ export class ExtractionPool implements Extractor {
     };
     worker.on('message', (reply: FromWorker) => {
       self.answered = true;
+      for (const [kind, us] of Object.entries(reply.cpuUs ?? {})) {
+        this.cpuUs[kind as keyof WorkerCpu] += us;
+      }
       const p = self.pending.get(reply.id);
       self.pending.delete(reply.id);
       p?.resolve(reply);
@@ -522,6 +597,12 @@ function packFiles(
   };
 }
 
+/** CPU microseconds of this thread so far. */
+function threadCpuUs(): number {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+}
+
 /** Parsed shared files, by URL and version, reused across repositories. */
 const SHARED_DOCS_KEPT = 500;
 
@@ -536,6 +617,9 @@ function runExtractionWorker(): void {
   >();
   const sharedDocs = new Map<string, YamlDoc[]>();
   const dictionaries = new Map<string, Uint8Array>();
+  const keptRelated = new KeptEntitiesReceiver();
+  /** Of the current `prepare` job, the CPU its read took. */
+  let readUs = 0;
   const evaluation: EvaluationOptions | undefined = workerData?.evaluation;
   // Built on the first evaluation; a config it cannot read stops
   // evaluations on workers, not the entities' evaluation.
@@ -560,9 +644,10 @@ function runExtractionWorker(): void {
     if (m.job.rubricHash !== setup.rubricHash) {
       return { id: m.id, unavailable: 'another rubric' };
     }
+    const job = { ...m.job, related: keptRelated.decode(m.related) };
     return {
       id: m.id,
-      record: runEvaluationJob(setup, m.job, id => dictionaries.get(id)),
+      record: runEvaluationJob(setup, job, id => dictionaries.get(id)),
     };
   };
   const docsOf = (url: string, etag: string, text: string) => {
@@ -599,8 +684,9 @@ function runExtractionWorker(): void {
       return undefined;
     }
     if (m.type === 'prepare') {
+      const started = threadCpuUs();
       const all = Buffer.from(m.bytes);
-      const prepared = prepareSource(
+      const { files, skipped } = filesOfSource(
         'files' in m.source
           ? {
               files: m.source.files.map(f => ({
@@ -612,6 +698,9 @@ function runExtractionWorker(): void {
           : { archive: all, stripFirstDirectory: m.source.stripFirstDirectory },
         m.maxFileBytes,
       );
+      // Inflated, walked and the files selected: what the floor measures.
+      readUs = threadCpuUs() - started;
+      const prepared = prepareRepository(files, m.maxFileBytes, skipped);
       const references = m.organizations
         ? sharedCiReferences(prepared, new Set(m.organizations))
         : [];
@@ -654,8 +743,17 @@ function runExtractionWorker(): void {
   };
   port.on('message', (m: ToWorker) => {
     let reply: FromWorker | undefined;
+    const started = threadCpuUs();
+    readUs = 0;
     try {
       reply = m.type === 'evaluate' ? evaluate(m) : handle(m);
+      const spent = threadCpuUs() - started;
+      if (reply) {
+        reply.cpuUs =
+          m.type === 'prepare'
+            ? { read: readUs, parse: spent - readUs }
+            : { [m.type === 'extract' ? 'parse' : m.type]: spent };
+      }
     } catch (e) {
       // Extraction never throws on content; this is a bug, reported per job.
       reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };

@@ -15,6 +15,7 @@ import {
   RepositoryReadOutcome,
 } from '../collectors/RepositoryCollector';
 import { ReadTiming } from '../scm/ScmReadGate';
+import type { WorkerCpu } from '../collectors/ExtractionPool';
 import { AttestationStore } from '../database/DatabaseAttestationStore';
 import { FactStore } from '../database/DatabaseFactStore';
 import {
@@ -60,6 +61,8 @@ export interface CycleStats {
   /** Repositories a batched head lookup found unchanged (no request of their own). */
   headMatches: number;
   durationMs: number;
+  /** CPU the extraction workers spent during the cycle, by what on. */
+  workerCpuMs?: WorkerCpu;
 }
 
 /** A catalog page, and whether it was asked for whole or by key fields. */
@@ -140,12 +143,15 @@ export class MaturityEvaluator {
        */
       offload?: (
         evaluation: PreparedEvaluation,
-      ) => Promise<EntityResultRecord | undefined>;
+        onLoop: () => EntityResultRecord,
+      ) => Promise<EntityResultRecord>;
       /**
        * Checks that only the event loop can run (added by other modules):
        * with `offload`, they run here and their results travel with the job.
        */
       checksOnLoop?: readonly MaturityCheck[];
+      /** CPU the extraction workers spent so far (ExtractionPool.cpuMs). */
+      workerCpu?: () => WorkerCpu;
     },
   ) {
     this.metrics = options.metrics ?? new MaturityMetrics();
@@ -166,6 +172,7 @@ export class MaturityEvaluator {
     const repositories = this.options.startRepositoryCycle({
       deadline: started + (this.options.readWindowMs ?? 0),
     });
+    const cpuBefore = this.options.workerCpu?.();
     const caches: CycleCaches = { keys: new Map(), whole: new Map() };
     const totals = { evaluated: 0, skipped: 0, failed: 0, held: 0 };
     const pageSize = this.options.pageSize ?? PAGE_SIZE;
@@ -258,11 +265,22 @@ export class MaturityEvaluator {
       );
       throw e;
     }
+    const cpuAfter = this.options.workerCpu?.();
+    const workerCpuMs =
+      cpuBefore && cpuAfter
+        ? (Object.fromEntries(
+            Object.entries(cpuAfter).map(([k, ms]) => [
+              k,
+              Math.round(ms - cpuBefore[k as keyof WorkerCpu]),
+            ]),
+          ) as WorkerCpu)
+        : undefined;
     const stats: CycleStats = {
       ...totals,
       repositories: { ...repositories.counts },
       headMatches: repositories.headMatches,
       durationMs: Date.now() - started,
+      ...(workerCpuMs ? { workerCpuMs } : {}),
     };
     this.metrics.cycleFinished(stats.durationMs / 1000, 'completed');
     const r = stats.repositories;
@@ -274,8 +292,13 @@ export class MaturityEvaluator {
           stats.held
         } entities) held back by the SCM request budget until ${repositories.heldUntil.toISOString()}`
       : '';
+    // Where the workers' CPU went: reading archives against parsing them
+    // and evaluating (a cycle's own work, beside the SCM's).
+    const cpu = workerCpuMs
+      ? `; extraction workers' CPU: ${workerCpuMs.read} ms reading, ${workerCpuMs.parse} ms parsing, ${workerCpuMs.evaluate} ms evaluating, ${workerCpuMs.deflate} ms deflating`
+      : '';
     this.options.logger.info(
-      `${label}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed${heads}${held}`,
+      `${label}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed in ${stats.durationMs} ms; repositories: ${r.downloaded} downloaded, ${r['not-modified']} unchanged, ${r.failed} failed${heads}${held}${cpu}`,
       {
         evaluated: stats.evaluated,
         skipped: stats.skipped,
@@ -538,18 +561,7 @@ export class MaturityEvaluator {
       offload && checksOnLoop?.length
         ? evaluateChecks(checksOnLoop, signals)
         : undefined;
-    const offloaded = await offload?.(
-      evaluationJob({
-        ...inputs,
-        entity,
-        related: itsRelated,
-        now: page.now,
-        rubricHash: this.options.rubricHash,
-        precomputed,
-      }),
-    );
-    const record =
-      offloaded ??
+    const onLoop = () =>
       evaluateEntity(page.checks, signals, {
         attestationMaxAgeDays: this.options.attestationMaxAgeDays,
         attestations: inputs.attestations,
@@ -559,6 +571,19 @@ export class MaturityEvaluator {
           ? { precomputed: new Map(precomputed.map(r => [r.checkId, r])) }
           : {}),
       });
+    const record = offload
+      ? await offload(
+          evaluationJob({
+            ...inputs,
+            entity,
+            related: itsRelated,
+            now: page.now,
+            rubricHash: this.options.rubricHash,
+            precomputed,
+          }),
+          onLoop,
+        )
+      : onLoop();
     const source = repository.url ? repositoryOf(repository.url) : undefined;
     const stored: StoredResultRecord = { ...record, inputsHash: hash };
     if (source) {

@@ -2,10 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { NotModifiedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  MaturityCheck,
-  MaturityFact,
-} from '@cnmaturity/plugin-maturity-rules';
+import { MaturityCheck, MaturityFact } from '@cnmaturity/plugin-maturity-rules';
 import { ExtractionPool } from '../collectors/ExtractionPool';
 import { RepositoryCollector } from '../collectors/RepositoryCollector';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
@@ -101,7 +98,11 @@ const addedChecks: MaturityCheck[] = [
 describe('evaluating entities on the extraction workers', () => {
   const config = demoConfig();
   const setup = evaluationSetup(config);
-  const entities = [...loadExampleCatalog().values()];
+  // With etags, as the catalog gives them: workers keep related entities.
+  const entities = [...loadExampleCatalog().values()].map(e => ({
+    ...e,
+    metadata: { ...e.metadata, etag: `etag-${e.metadata.name}` },
+  }));
   const refs = entities
     .filter(e => e.kind === 'Component')
     .map(e =>
@@ -152,7 +153,7 @@ describe('evaluating entities on the extraction workers', () => {
       orgControls: setup.orgControls,
       orgControlReviewMaxAgeDays: setup.orgControlReviewMaxAgeDays,
       startRepositoryCycle: () => collector.startCycle(),
-      ...(pool ? { offload: e => pool.evaluate(e) } : {}),
+      ...(pool ? { offload: (e, onLoop) => pool.evaluate(e, onLoop) } : {}),
       checksOnLoop: options.checksOnLoop,
     });
     /** Evaluates every demo component again and returns what was stored. */
@@ -184,7 +185,9 @@ describe('evaluating entities on the extraction workers', () => {
     expect(await onWorker.evaluate()).toEqual(fresh);
     // Not modified: the worker unpacks the cached extraction itself.
     expect(await onWorker.evaluate()).toEqual(fresh);
-    expect(pool.evaluatedOnWorkers).toBe(2 * refs.length);
+    // The worker takes the first jobs of each round (it has room for 4),
+    // the event loop those it is free for first.
+    expect(pool.evaluatedOnWorkers).toBeGreaterThanOrEqual(2 * 4);
   });
 
   it('keeps evaluating on the event loop when the workers would apply another rubric', async () => {
@@ -208,7 +211,9 @@ describe('evaluating entities on the extraction workers', () => {
 
   it('runs the checks of other modules on the event loop and the rest on the worker', async () => {
     const withAdded = evaluationSetup(config, { addedChecks });
-    const onLoop = await (await harness(undefined, { setup: withAdded })).evaluate();
+    const onLoop = await (
+      await harness(undefined, { setup: withAdded })
+    ).evaluate();
     const statuses = (id: string) =>
       new Set(
         Object.values(onLoop).map(
@@ -234,6 +239,8 @@ describe('evaluating entities on the extraction workers', () => {
     });
     expect(await elsewhere.evaluate()).toEqual(onLoop);
     expect(await elsewhere.evaluate()).toEqual(onLoop);
-    expect(pool.evaluatedOnWorkers).toBe(2 * refs.length);
+    // The worker takes the first jobs of each round (it has room for 4),
+    // the event loop those it is free for first.
+    expect(pool.evaluatedOnWorkers).toBeGreaterThanOrEqual(2 * 4);
   });
 });

@@ -151,9 +151,21 @@ const sharedFiles = (runs: RunMetrics[], cycle: 'full' | 'unchanged') =>
  * merely inflating and walking the same archives in one thread.
  */
 export function cpuPerRead(r: RunMetrics) {
-  const cycleMs = r.full.cpuMs / r.full.repositories.downloaded;
+  const reads = r.full.repositories.downloaded;
+  const cycleMs = r.full.cpuMs / reads;
   const floorMs = r.inflateFloor.cpuMsPerArchive;
-  return { cycleMs, floorMs, ratio: cycleMs / floorMs };
+  // The workers' share, from the plugin's cycle line (NaN without workers).
+  const workers = r.full.workerCpuMs;
+  const readMs = workers ? workers.read / reads : NaN;
+  return {
+    cycleMs,
+    floorMs,
+    ratio: cycleMs / floorMs,
+    readMs,
+    readRatio: readMs / floorMs,
+    parseMs: workers ? workers.parse / reads : NaN,
+    evaluateMs: workers ? workers.evaluate / reads : NaN,
+  };
 }
 
 /** Milliseconds per read or archive: three decimals below 1 ms. */
@@ -184,7 +196,7 @@ function cpuPerReadSection(groups: RunMetrics[][]): string[] {
         : 'all of them (last column), per archive'
     }, after an untimed warm-up; passes over them repeat (at most 3, while they took under 2 s of CPU together) and the fastest counts, since warm-up and a busy machine only ever add; reading the archives from disk is not timed. Ratio = full cycle over floor; the target is at most ${
       TARGETS.cpuPerReadOverFloor
-    }×.${
+    }×. The read itself = what the plugin's extraction workers spent inflating the downloaded archives, walking them and selecting the files the checks read (their own threads' CPU time, from the cycle's log line), per repository read: the same work as the floor, plus keeping the selected files; parsing them (YAML, CI, manifests) and evaluating the entities are given beside it, as is what the event loop does (downloading, the catalog, the database), which is the rest of the full cycle's figure.${
       allThread
         ? " The whole driver process's CPU time meanwhile (process.cpuUsage(), all threads) is given too: above the thread's when the driver's other threads worked meanwhile, such as V8's helpers collecting the driver's own heap, which is no cost of a read."
         : ''
@@ -200,6 +212,10 @@ function cpuPerReadSection(groups: RunMetrics[][]): string[] {
         'inflate-and-walk floor, CPU ms per archive',
         `ratio (target ≤ ${TARGETS.cpuPerReadOverFloor}×)`,
         '',
+        'the read itself on the workers, CPU ms per read',
+        'the read itself over the floor',
+        'parsing on the workers, CPU ms per read',
+        'evaluating on the workers, CPU ms per read',
         'the whole driver process meanwhile, CPU ms per archive',
         'archives measured, passes (MB gzipped / MB of tar)',
       ],
@@ -217,6 +233,21 @@ function cpuPerReadSection(groups: RunMetrics[][]): string[] {
           ),
           `${range(f.map(x => x.ratio))}×`,
           medianRatio <= TARGETS.cpuPerReadOverFloor ? 'met' : '**missed**',
+          rangeOf(
+            f.map(x => x.readMs),
+            perRead,
+          ),
+          f.every(x => Number.isFinite(x.readRatio))
+            ? `${range(f.map(x => x.readRatio))}×`
+            : '–',
+          rangeOf(
+            f.map(x => x.parseMs),
+            perRead,
+          ),
+          rangeOf(
+            f.map(x => x.evaluateMs),
+            perRead,
+          ),
           rangeOf(
             runs.map(
               r => r.inflateFloor.processCpuMs / r.inflateFloor.measured,
@@ -242,7 +273,11 @@ function cpuPerReadSection(groups: RunMetrics[][]): string[] {
         m(x => x.floorMs),
       )} ms, ratio ${fmt(m(x => x.ratio))}× (target ≤ ${
         TARGETS.cpuPerReadOverFloor
-      }×)`;
+      }×); the read itself on the workers ${perRead(
+        m(x => x.readMs),
+      )} ms (${fmt(m(x => x.readRatio))}× the floor), parsing ${perRead(
+        m(x => x.parseMs),
+      )} ms, evaluating ${perRead(m(x => x.evaluateMs))} ms`;
     }),
     '',
   ];

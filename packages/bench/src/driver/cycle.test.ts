@@ -16,7 +16,7 @@ describe('cycle', () => {
 
   it("reads the plugin's cycle line, with what head lookups and the budget did", () => {
     const line =
-      'Maturity cycle: 50 evaluated, 9950 unchanged, 0 failed in 5120 ms; repositories: 50 downloaded, 0 unchanged, 6 failed; 9540 found unchanged by batched head lookups; 12 reads (12 entities) held back by the SCM request budget until 2026-12-04T22:00:00.000Z';
+      "Maturity cycle: 50 evaluated, 9950 unchanged, 0 failed in 5120 ms; repositories: 50 downloaded, 0 unchanged, 6 failed; 9540 found unchanged by batched head lookups; 12 reads (12 entities) held back by the SCM request budget until 2026-12-04T22:00:00.000Z; extraction workers' CPU: 31 ms reading, 402 ms parsing, 77 ms evaluating, 12 ms deflating";
     expect(cycleLineFigures(`maturity info ${line} evaluated=50`)).toEqual({
       evaluated: 50,
       unchanged: 9950,
@@ -25,6 +25,7 @@ describe('cycle', () => {
       repositories: { downloaded: 50, notModified: 0, failed: 6 },
       headMatches: 9540,
       held: 12,
+      workerCpuMs: { read: 31, parse: 402, evaluate: 77, deflate: 12 },
     });
     // The first cycle finds nothing by head lookup and holds nothing.
     expect(

@@ -21,6 +21,17 @@ export interface CycleMetrics {
   headMatches?: number;
   /** Reads the SCM request budget held back to a later cycle (log line). */
   held?: number;
+  /**
+   * CPU ms the plugin's extraction workers spent (log line): reading
+   * archives (inflate, walk, select files), parsing them, evaluating
+   * entities, deflating. Absent when the backend runs no workers.
+   */
+  workerCpuMs?: {
+    read: number;
+    parse: number;
+    evaluate: number;
+    deflate: number;
+  };
   /** What the SCM was asked during the cycle. */
   scm: ReaderCounters;
   /** `--scm github`: the fake GitHub's requests during the cycle, by resource and endpoint. */
@@ -40,6 +51,8 @@ const CYCLE_FAILED = /Maturity cycle stopped after/;
 const HEAD_MATCHES = /; (\d+) found unchanged by batched head lookups/;
 const HELD =
   /; (\d+) reads \(\d+ entities\) held back by the SCM request budget/;
+const WORKER_CPU =
+  /; extraction workers' CPU: (\d+) ms reading, (\d+) ms parsing, (\d+) ms evaluating, (\d+) ms deflating/;
 
 const diff = (a: ReaderCounters, b: ReaderCounters): ReaderCounters =>
   Object.fromEntries(
@@ -62,6 +75,7 @@ export function cycleLineFigures(
       | 'repositories'
       | 'headMatches'
       | 'held'
+      | 'workerCpuMs'
     >
   | undefined {
   const m = line.match(CYCLE_LINE);
@@ -78,7 +92,15 @@ export function cycleLineFigures(
     },
     headMatches: Number(line.match(HEAD_MATCHES)?.[1] ?? 0),
     held: Number(line.match(HELD)?.[1] ?? 0),
+    ...workerCpuOf(line),
   };
+}
+
+function workerCpuOf(line: string): Pick<CycleMetrics, 'workerCpuMs'> {
+  const m = line.match(WORKER_CPU);
+  if (!m) return {};
+  const [read, parse, evaluate, deflate] = m.slice(1).map(Number);
+  return { workerCpuMs: { read, parse, evaluate, deflate } };
 }
 
 /** The plugin's line at the end of one shard's cycle (`maturity.shards` > 1). */

@@ -49,9 +49,9 @@ export interface Config {
      */
     concurrency?: number;
     /**
-     * Worker threads that parse repository files (YAML, CI definitions),
-     * 0 to 16; 0 parses on the event loop. Default: the CPU cores less one,
-     * at most 4.
+     * Worker threads that parse repository files (YAML, CI definitions) and
+     * share evaluating entities with the event loop, 0 to 16; 0 does all of
+     * it on the event loop. Default: the CPU cores less one, at most 4.
      */
     extractionWorkers?: number;
     /** Repository files larger than this many bytes are skipped with a note. Default 1 MiB. */

@@ -138,8 +138,9 @@ export class MaturityEvaluator {
       /** Entities per catalog page and per stored batch. */
       pageSize?: number;
       /**
-       * Evaluates an entity elsewhere, e.g. on a worker thread (see
-       * ExtractionPool.evaluate); undefined: on the event loop after all.
+       * Evaluates an entity on a worker thread or, by `onLoop`, on the event
+       * loop, whichever is free (ExtractionPool.evaluate). Without it, on
+       * the event loop.
        */
       offload?: (
         evaluation: PreparedEvaluation,

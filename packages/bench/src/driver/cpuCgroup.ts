@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { procCgroup } from './procCgroup';
 
 /** The CFS period the quota is a share of: 100 ms, the kernel's default. */
 export const CPU_PERIOD_US = 100_000;
@@ -26,27 +27,15 @@ export function cpuCgroupPlace(
   procSelfCgroup: string,
   mountRoot = '/sys/fs/cgroup',
 ): CpuCgroupPlace | undefined {
-  const lines = procSelfCgroup.split('\n').map(l => l.split(':'));
-  const v1 = lines.find(([, controllers]) =>
-    controllers?.split(',').includes('cpu'),
-  );
-  if (v1) {
-    return {
-      version: 1,
-      // The hierarchy is mounted under its controller list (`cpu,cpuacct`).
-      parent: dirOf(mountRoot, v1[1], v1.slice(2).join(':')),
-    };
-  }
-  const v2 = lines.find(
-    ([id, controllers]) => id === '0' && controllers === '',
-  );
-  if (v2) {
-    return {
-      version: 2,
-      parent: dirOf(mountRoot, v2.slice(2).join(':')),
-    };
-  }
-  return undefined;
+  const found = procCgroup(procSelfCgroup, 'cpu');
+  if (!found) return undefined;
+  return found.version === 1
+    ? {
+        version: 1,
+        // The hierarchy is mounted under its controller list (`cpu,cpuacct`).
+        parent: dirOf(mountRoot, found.controllers, found.path),
+      }
+    : { version: 2, parent: dirOf(mountRoot, found.path) };
 }
 
 /**

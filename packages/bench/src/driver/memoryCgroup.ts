@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { procCgroup } from './procCgroup';
 
 /** Where a new memory cgroup goes, and how its limit is written. */
 export interface CgroupPlace {
@@ -18,26 +19,14 @@ export function cgroupPlace(
   procSelfCgroup: string,
   mountRoot = '/sys/fs/cgroup',
 ): CgroupPlace | undefined {
-  const lines = procSelfCgroup.split('\n').map(l => l.split(':'));
-  const v1 = lines.find(([, controllers]) =>
-    controllers?.split(',').includes('memory'),
-  );
-  if (v1) {
-    return {
-      parent: path.join(mountRoot, 'memory', v1.slice(2).join(':')),
-      limitFile: 'memory.limit_in_bytes',
-    };
-  }
-  const v2 = lines.find(
-    ([id, controllers]) => id === '0' && controllers === '',
-  );
-  if (v2) {
-    return {
-      parent: path.join(mountRoot, v2.slice(2).join(':')),
-      limitFile: 'memory.max',
-    };
-  }
-  return undefined;
+  const found = procCgroup(procSelfCgroup, 'memory');
+  if (!found) return undefined;
+  return found.version === 1
+    ? {
+        parent: path.join(mountRoot, 'memory', found.path),
+        limitFile: 'memory.limit_in_bytes',
+      }
+    : { parent: path.join(mountRoot, found.path), limitFile: 'memory.max' };
 }
 
 /**

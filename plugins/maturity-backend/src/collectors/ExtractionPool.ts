@@ -606,7 +606,7 @@ function threadCpuUs(): number {
 /** Parsed shared files, by URL and version, reused across repositories. */
 const SHARED_DOCS_KEPT = 500;
 
-/** The worker's side: answers `prepare`, `extract` and `drop` messages. */
+/** The worker's side: answers `prepare`, `extract`, `drop`, `deflate` and `evaluate` messages. */
 function runExtractionWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('runExtractionWorker runs in a worker thread');
